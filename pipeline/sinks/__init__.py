@@ -1,0 +1,57 @@
+"""Durable stores for enriched articles, chosen by a spec string.
+
+Specs (``open_sink``):
+
+* ``jsonl:PATH``: append-only JSON Lines file, each article version once;
+* ``sqlite:PATH``: SQLite with full-text search (``sqlite:`` alone means
+  ``data/newsflow.sqlite3`` under the working directory);
+* ``postgresql://USER:PASSWORD@HOST:PORT/DB[?schema=NAME]`` (or ``postgres://``).
+"""
+
+from __future__ import annotations
+
+from pipeline.sinks.base import BatchingSink, Sink, SinkStats, content_hash, mask_url
+from pipeline.sinks.jsonl import JsonlSink
+from pipeline.sinks.sqlite import DEFAULT_PATH as DEFAULT_SQLITE_PATH
+from pipeline.sinks.sqlite import SqliteSink
+
+__all__ = [
+    "BatchingSink", "JsonlSink", "Sink", "SinkSpecError", "SinkStats", "SqliteSink",
+    "content_hash", "mask_url", "open_sink", "VALID_SPECS",
+]
+
+VALID_SPECS = (
+    "jsonl:PATH",
+    "sqlite:PATH (or 'sqlite:' for data/newsflow.sqlite3)",
+    "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?schema=NAME] (or postgres://...)",
+)
+
+
+class SinkSpecError(ValueError):
+    """A sink spec string that names no known store, or lacks a required part."""
+
+    def __init__(self, spec: str, problem: str) -> None:
+        super().__init__(f"invalid sink spec {mask_url(spec)!r}: {problem}; "
+                         f"valid forms: {', '.join(VALID_SPECS)}")
+
+
+def open_sink(spec: str, **batching) -> Sink:
+    """Build (not yet set up) the sink a spec names.
+
+    ``batching`` is passed to the sink: ``batch_size`` and ``max_delay``.
+    Raises ``SinkSpecError`` for an unknown scheme or a missing path.
+    """
+    scheme, sep, rest = spec.partition(":")
+    if not sep:
+        raise SinkSpecError(spec, "no scheme")
+    if scheme == "jsonl":
+        if not rest:
+            raise SinkSpecError(spec, "jsonl needs a file path")
+        return JsonlSink(rest, **batching)
+    if scheme == "sqlite":
+        return SqliteSink(rest or DEFAULT_SQLITE_PATH, **batching)
+    if scheme in ("postgresql", "postgres"):
+        from pipeline.sinks.postgres import PostgresSink  # psycopg loads only when used
+
+        return PostgresSink(spec, **batching)
+    raise SinkSpecError(spec, f"unknown scheme {scheme!r}")

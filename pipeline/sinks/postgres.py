@@ -1,0 +1,192 @@
+"""PostgreSQL sink (psycopg 3 async, ``psycopg_pool.AsyncConnectionPool``).
+
+Same tables as the SQLite store (see ``pipeline.sinks.sqlite``), with ``jsonb``
+for list columns and the record, ``timestamptz`` times, and a generated
+``tsv`` column with a GIN index for full-text search.  Migrations are
+recorded in ``schema_migrations`` and applied under an advisory lock, so
+several workers may start at once.
+
+``?schema=NAME`` in the URL puts the tables in that schema (created if
+missing) by setting each connection's ``search_path``.  One batch is one
+transaction: changed rows are copied to ``article_history``, then
+``INSERT ... ON CONFLICT (id) DO UPDATE ... WHERE content_hash differs``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+
+from pipeline.records import EnrichedArticle
+from pipeline.sinks.base import BatchingSink, content_hash, mask_url
+from pipeline.sinks.rows import (
+    ARTICLE_COLUMNS, ATTRIBUTION_COLUMNS, JSON_COLUMNS, article_row, attribution_rows, speakers_of,
+)
+
+MIGRATION_LOCK = 0x6E657773  # advisory lock key ("news")
+SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+
+MIGRATIONS = [
+    """
+    CREATE TABLE articles (
+        id text PRIMARY KEY, url text, title text, body text NOT NULL, published text,
+        language text, authors jsonb, tags jsonb, captions jsonb, credits jsonb, removed jsonb,
+        stripper_version text, attributor_version text, schema_version integer,
+        content_hash text NOT NULL, first_seen timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(), record jsonb NOT NULL,
+        tsv tsvector GENERATED ALWAYS AS
+            (to_tsvector('simple', coalesce(title, '') || ' ' || body)) STORED
+    );
+    CREATE INDEX articles_tsv ON articles USING gin (tsv);
+    CREATE INDEX articles_published ON articles (published);
+    CREATE TABLE attributions (
+        article_id text NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        idx integer NOT NULL, source text, speaker text, cue text, content text, kind text,
+        speech boolean, source_start integer, source_end integer, cue_start integer,
+        cue_end integer, content_start integer, content_end integer, content_spans jsonb,
+        PRIMARY KEY (article_id, idx)
+    );
+    CREATE INDEX attributions_speaker ON attributions (lower(speaker));
+    CREATE TABLE speakers (
+        name text PRIMARY KEY, quote_count integer NOT NULL, article_count integer NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE TABLE article_history (
+        id bigserial PRIMARY KEY, article_id text NOT NULL, content_hash text NOT NULL,
+        record jsonb NOT NULL, valid_from timestamptz NOT NULL,
+        replaced_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX article_history_article ON article_history (article_id);
+    """,
+]
+
+_UPDATABLE = [c for c in ARTICLE_COLUMNS if c != "id"]
+UPSERT_ARTICLE = (
+    f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
+    f"VALUES ({', '.join(f'%({c})s' for c in ARTICLE_COLUMNS)}) "
+    f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _UPDATABLE)}, "
+    "updated_at = now() WHERE articles.content_hash IS DISTINCT FROM excluded.content_hash"
+)
+INSERT_ATTRIBUTION = (
+    f"INSERT INTO attributions ({', '.join(ATTRIBUTION_COLUMNS)}) "
+    f"VALUES ({', '.join(f'%({c})s' for c in ATTRIBUTION_COLUMNS)})"
+)
+COPY_TO_HISTORY = (
+    "INSERT INTO article_history (article_id, content_hash, record, valid_from) "
+    "SELECT id, content_hash, record, updated_at FROM articles WHERE id = ANY(%s)"
+)
+COUNT_SPEAKERS = (
+    "INSERT INTO speakers (name, quote_count, article_count) "
+    "SELECT speaker, count(*), count(DISTINCT article_id) FROM attributions "
+    "WHERE speaker = ANY(%s) GROUP BY speaker "
+    "ON CONFLICT (name) DO UPDATE SET quote_count = excluded.quote_count, "
+    "article_count = excluded.article_count, updated_at = now()"
+)
+
+
+def split_url(url: str) -> tuple[str, str | None]:
+    """Return the libpq URL without our ``schema`` parameter, and that schema."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schemas = [v for k, v in query if k == "schema"]
+    rest = urlencode([(k, v) for k, v in query if k != "schema"])
+    schema = schemas[-1] if schemas else None
+    if schema is not None and not SCHEMA_NAME.match(schema):
+        raise ValueError(f"invalid schema name {schema!r} (letters, digits, underscore)")
+    return urlunsplit(parts._replace(query=rest)), schema
+
+
+def _encode(row: dict[str, Any]) -> dict[str, Any]:
+    """Wrap the list/dict columns of a row as ``jsonb``."""
+    return {k: Jsonb(v) if k in JSON_COLUMNS else v for k, v in row.items()}
+
+
+class PostgresSink(BatchingSink):
+    """Upsert enriched articles into PostgreSQL through a small async pool."""
+
+    def __init__(self, url: str, pool_size: int = 2, **batching) -> None:
+        super().__init__(**batching)
+        self.conninfo, self.schema = split_url(url)
+        self.name = mask_url(url)
+        self.pool_size = pool_size
+        self._pool: AsyncConnectionPool | None = None
+
+    def _connect_kwargs(self) -> dict[str, Any]:
+        """Per-connection settings: the schema goes first on the search path."""
+        return {"options": f"-c search_path={self.schema}"} if self.schema else {}
+
+    async def setup(self) -> None:
+        """Called once by the sink agent: migrate (surfacing connection errors), then open the pool."""
+        if self._pool is not None:
+            return
+        async with await psycopg.AsyncConnection.connect(self.conninfo, **self._connect_kwargs()) as conn:
+            await migrate(conn, self.schema)
+        pool = AsyncConnectionPool(self.conninfo, kwargs=self._connect_kwargs(), min_size=1,
+                                   max_size=self.pool_size, open=False, name=self.name)
+        await pool.open(wait=True, timeout=10)
+        self._pool = pool
+
+    async def write(self, batch: list[EnrichedArticle]) -> None:
+        """Called by ``flush``: upsert the batch in one transaction."""
+        if self._pool is None:
+            raise RuntimeError(f"{self.name}: setup() was not called")
+        digests = {item.id: content_hash(item) for item in batch}
+        async with self._pool.connection() as conn, conn.transaction():
+            cur = await conn.execute("SELECT id, content_hash FROM articles WHERE id = ANY(%s) "
+                                     "ORDER BY id FOR UPDATE", (list(digests),))
+            known = dict(await cur.fetchall())
+            todo = [item for item in batch if known.get(item.id) != digests[item.id]]
+            changed = [item.id for item in todo if item.id in known]
+            await self._store(conn, todo, digests, changed)
+        self.stats.inserted += len(todo) - len(changed)
+        self.stats.updated += len(changed)
+        self.stats.unchanged += len(batch) - len(todo)
+
+    async def _store(self, conn: psycopg.AsyncConnection, todo: list[EnrichedArticle],
+                     digests: dict[str, str], changed: list[str]) -> None:
+        """Write new and changed articles: history, article rows, attributions, speakers."""
+        if not todo:
+            return
+        ids = [item.id for item in todo]
+        if changed:
+            await conn.execute(COPY_TO_HISTORY, (changed,))
+        cur = await conn.execute("DELETE FROM attributions WHERE article_id = ANY(%s) RETURNING speaker", (ids,))
+        touched = {r[0] for r in await cur.fetchall() if r[0]}
+        rows = [r for item in todo for r in attribution_rows(item)]
+        async with conn.cursor() as cur:
+            await cur.executemany(UPSERT_ARTICLE, [_encode(article_row(i, digests[i.id])) for i in todo])
+            await cur.executemany(INSERT_ATTRIBUTION, [_encode(r) for r in rows])
+        names = sorted(touched | speakers_of(rows))
+        await conn.execute("DELETE FROM speakers WHERE name = ANY(%s)", (names,))
+        await conn.execute(COUNT_SPEAKERS, (names,))
+
+    async def close(self) -> None:
+        """Called by the sink agent on shutdown: flush, then close the pool."""
+        try:
+            await self.flush()
+        finally:
+            if self._pool is not None:
+                pool, self._pool = self._pool, None
+                await pool.close()
+
+
+async def migrate(conn: psycopg.AsyncConnection, schema: str | None = None) -> int:
+    """Create ``schema`` if given and apply pending migrations; return the version."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        if schema:
+            await conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        await conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                           "(version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+        cur = await conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations")
+        version = (await cur.fetchone())[0]
+        for number, script in enumerate(MIGRATIONS[version:], version + 1):
+            await conn.execute(script)
+            await conn.execute("INSERT INTO schema_migrations (version) VALUES (%s)", (number,))
+    return len(MIGRATIONS)

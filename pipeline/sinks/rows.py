@@ -1,0 +1,54 @@
+"""Flatten an ``EnrichedArticle`` into table rows, shared by the SQL sinks.
+
+The rows hold plain Python values; list and dict columns (``JSON_COLUMNS``)
+are left as Python objects so each store can encode them its own way
+(a JSON string in SQLite, ``jsonb`` in PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.records import EnrichedArticle
+
+ARTICLE_COLUMNS = (
+    "id", "url", "title", "body", "published", "language", "authors", "tags", "captions",
+    "credits", "removed", "stripper_version", "attributor_version", "schema_version",
+    "content_hash", "record",
+)
+ATTRIBUTION_COLUMNS = (
+    "article_id", "idx", "source", "speaker", "cue", "content", "kind", "speech",
+    "source_start", "source_end", "cue_start", "cue_end", "content_start", "content_end",
+    "content_spans",
+)
+JSON_COLUMNS = frozenset({"authors", "tags", "captions", "credits", "removed", "record", "content_spans"})
+
+
+def article_row(item: EnrichedArticle, digest: str) -> dict[str, Any]:
+    """The ``articles`` row for ``item``; ``record`` is the full topic JSON."""
+    record = item.to_dict()
+    art = record["article"]
+    row = {name: art.get(name) for name in ARTICLE_COLUMNS if name in art}
+    row.update(attributor_version=item.attributor_version, schema_version=item.schema_version,
+               content_hash=digest, record=record)
+    return {name: row[name] for name in ARTICLE_COLUMNS}
+
+
+def attribution_rows(item: EnrichedArticle) -> list[dict[str, Any]]:
+    """One ``attributions`` row per attribution, numbered by position (``idx``)."""
+    return [
+        {
+            "article_id": item.id, "idx": idx, "source": a.source, "speaker": a.speaker,
+            "cue": a.cue, "content": a.content, "kind": a.kind, "speech": a.speech,
+            "source_start": a.source_span[0], "source_end": a.source_span[1],
+            "cue_start": a.cue_span[0], "cue_end": a.cue_span[1],
+            "content_start": a.content_span[0], "content_end": a.content_span[1],
+            "content_spans": [list(s) for s in a.content_spans],
+        }
+        for idx, a in enumerate(item.attributions)
+    ]
+
+
+def speakers_of(rows: list[dict[str, Any]]) -> set[str]:
+    """Distinct non-empty speaker names in attribution rows."""
+    return {r["speaker"] for r in rows if r["speaker"]}

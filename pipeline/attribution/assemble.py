@@ -1,0 +1,177 @@
+"""From per-sentence candidates to final :class:`Attribution` records.
+
+Only the outermost attribution is kept (as PolNeAR and PARC annotate): a cue
+inside another attribution's content is dropped, unless it starts a new
+coordinated clause ("X said A, but Y said B"), in which case the first
+content is cut there.  Quote sentences that follow a quoted attribution in
+the same paragraph, and paragraphs that continue an open quote, become extra
+content fragments of that attribution.
+"""
+
+from __future__ import annotations
+
+from ..records import Attribution
+from .clauses import Cand, sentence_candidates
+from .segment import Paragraph, Tok
+from .speakers import resolve_all
+
+_COORD = frozenset("but and while whereas yet".split())
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos <= b for a, b in spans)
+
+
+def _coordinated_start(toks: list[Tok], cand: Cand) -> int | None:
+    """Index of the boundary token opening ``cand``'s clause, if it is coordinated."""
+    if cand.source is None or cand.pattern != "forward":
+        return None
+    j = cand.source[0] - 1
+    if j >= 0 and toks[j].text == ";":
+        return j
+    if j >= 1 and toks[j].low in _COORD and toks[j - 1].text == ",":
+        return j - 1
+    return None
+
+
+def outermost(toks: list[Tok], cands: list[Cand]) -> list[Cand]:
+    """Drop candidates nested in another's content (see the module docstring)."""
+    keep = list(cands)
+    for inner in cands:
+        for outer in cands:
+            if inner is outer or inner not in keep or outer not in keep:
+                continue
+            if not _inside(inner.cue[0], outer.content):
+                continue
+            cut = _coordinated_start(toks, inner)
+            if outer.pattern == "forward" and cut is not None and _inside(cut, outer.content):
+                a, b = outer.content[-1]
+                outer.content[-1] = (a, cut - 1)
+                continue
+            mutual = _inside(outer.cue[0], inner.content)
+            if mutual and inner.pattern != "forward" and outer.pattern == "forward":
+                keep.remove(outer)
+            else:
+                keep.remove(inner)
+    return keep
+
+
+def _covered(cands: list[Cand], k: int) -> bool:
+    return any(_inside(k, c.content) or (c.source and c.source[0] <= k <= c.source[1]) for c in cands)
+
+
+def _quote_sentence(toks: list[Tok], lo: int, hi: int) -> int | None:
+    """Index of the quote when the sentence is nothing but a quotation."""
+    qs = [k for k in range(lo, hi) if toks[k].kind == "q"]
+    if len(qs) == 1 and all(t.kind == "p" for k, t in enumerate(toks[lo:hi], lo) if k != qs[0]):
+        return qs[0]
+    return None
+
+
+def _has_quote(toks: list[Tok], cand: Cand) -> bool:
+    return any(toks[k].kind == "q" for a, b in cand.content for k in range(a, b + 1))
+
+
+def attach_quotes(para: Paragraph, cands: list[Cand]) -> list[tuple[int, Cand]]:
+    """Follow-on quote sentences of the paragraph, paired with their attribution."""
+    pairs = []
+    for lo, hi in para.sentences:
+        q = _quote_sentence(para.toks, lo, hi)
+        if q is None or _covered(cands, q):
+            continue
+        before = [c for c in cands if c.cue[0] < q and _has_quote(para.toks, c)]
+        after = [c for c in cands if c.cue[0] > q and c.content and para.toks[c.content[0][0]].kind == "q"]
+        owner = before[-1] if before else (after[0] if after else None)
+        if owner is not None:
+            pairs.append((q, owner))
+    return pairs
+
+
+def _char_spans(toks: list[Tok], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(toks[a].start, toks[b].end) for a, b in spans]
+
+
+def _kind(toks: list[Tok], spans: list[tuple[int, int]], n_extra: int) -> str:
+    inner = [toks[k] for a, b in spans for k in range(a, b + 1)]
+    if all(t.kind in "qp" for t in inner) and any(t.kind == "q" for t in inner):
+        return "direct"
+    return "mixed" if any(t.kind == "q" for t in inner) or n_extra else "indirect"
+
+
+def _record(text: str, para: Paragraph, cand: Cand, extra: list[tuple[int, int]]) -> dict:
+    toks = para.toks
+    frags = sorted(_char_spans(toks, cand.content) + extra)
+    s_span = _char_spans(toks, [cand.source])[0] if cand.source else (0, 0)
+    c_span = _char_spans(toks, [cand.cue])[0]
+    return {
+        "source_span": s_span, "cue_span": c_span,
+        "content_span": (frags[0][0], frags[-1][1]), "content_spans": frags,
+        "kind": _kind(toks, cand.content, 0) if not extra else _extra_kind(toks, cand),
+        "speech": cand.speech,
+    }
+
+
+def _extra_kind(toks: list[Tok], cand: Cand) -> str:
+    return "direct" if _kind(toks, cand.content, 0) == "direct" else "mixed"
+
+
+def _paragraph_cands(para: Paragraph, index: int) -> list[Cand]:
+    cands: list[Cand] = []
+    for lo, hi in para.sentences:
+        cands.extend(outermost(para.toks, sentence_candidates(para.toks, lo, hi, index)))
+    return cands
+
+
+def assemble(text: str, paras: list[Paragraph]) -> list[Attribution]:
+    """Build the records for a segmented text."""
+    records: list[dict] = []
+    last_quoted: dict | None = None
+    for index, para in enumerate(paras):
+        cands = _paragraph_cands(para, index)
+        extra: dict[int, list[tuple[int, int]]] = {}
+        for q, owner in attach_quotes(para, cands):
+            extra.setdefault(id(owner), []).append((para.toks[q].start, para.toks[q].end))
+        if not cands and last_quoted is not None and _continues_quote(paras, index):
+            last_quoted["content_spans"] += [(q.start, q.end) for q in para.quotes]
+            _refresh(last_quoted)
+            continue
+        last_quoted = None
+        for cand in cands:
+            rec = _record(text, para, cand, extra.get(id(cand), []))
+            records.append(rec)
+            if rec["kind"] != "indirect":
+                last_quoted = rec
+        if not (para.quotes and not para.quotes[-1].closed):
+            last_quoted = None
+    return _finish(text, records)
+
+
+def _continues_quote(paras: list[Paragraph], index: int) -> bool:
+    """Is paragraph ``index`` the continuation of an open multi-paragraph quote?"""
+    prev, para = paras[index - 1], paras[index]
+    if not prev.quotes or prev.quotes[-1].closed or not para.quotes:
+        return False
+    return all(_quote_sentence(para.toks, lo, hi) is not None for lo, hi in para.sentences)
+
+
+def _refresh(rec: dict) -> None:
+    frags = sorted(rec["content_spans"])
+    rec["content_spans"] = frags
+    rec["content_span"] = (frags[0][0], frags[-1][1])
+
+
+def _finish(text: str, records: list[dict]) -> list[Attribution]:
+    records.sort(key=lambda r: r["content_span"])
+    sources = [text[slice(*r["source_span"])] for r in records]
+    order = sorted(range(len(records)), key=lambda i: min(records[i]["cue_span"][0], records[i]["content_span"][0]))
+    speakers = dict(zip(order, resolve_all([sources[i] for i in order])))
+    out = []
+    for i, r in enumerate(records):
+        spans = r["content_spans"]
+        out.append(Attribution(
+            source=sources[i], cue=text[slice(*r["cue_span"])], content=text[slice(*r["content_span"])],
+            source_span=r["source_span"], cue_span=r["cue_span"], content_span=r["content_span"],
+            kind=r["kind"], speaker=speakers[i], speech=r["speech"],
+            content_spans=list(spans),
+        ))
+    return out

@@ -1,0 +1,298 @@
+"""Clause patterns: turn a cue in a sentence into a candidate attribution.
+
+Shapes covered, with ``Q`` a quotation token and ``C`` a clause:
+
+* forward      ``SRC CUE (that) C``, ``SRC told OBJ (that) C``, ``SRC said: Q``
+* cue-final    ``C, SRC CUE [adjuncts].`` and ``Q, SRC CUE. ``
+* inverted     ``C, CUE SRC [, appositive].``
+* split        ``Q, SRC CUE, Q.``
+* according to ``C, according to SRC.`` / ``According to SRC, C.``
+* noun cue     ``SRC's claim that C``
+
+Each function receives a sentence as a token range ``[lo, hi)`` of a
+paragraph and returns a :class:`Cand` or None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .cues import (ADJUNCT_PREPS, CUE_FORMS, CUE_NOUNS, EVIDENCE_HEADS, OBJECT_VERBS, PARTICLES,
+                   SPEECH_NOUNS, WEEKDAYS, Cue)
+from .segment import Tok
+from .speakers import PRONOUNS, source_left, source_right
+
+_END_PUNCT = frozenset(".!?;:,—–…")
+_BAD_CONTENT_START = frozenset("to about of for with by from into so as than like".split())
+_OBJECT_PRONOUNS = frozenset("him her them us me you reporters journalists".split())
+_DETS = frozenset("the a an his her their its this that these those".split())
+_CLAUSE_CONJ = frozenset("but and while whereas yet".split())
+
+
+@dataclass
+class Cand:
+    """A candidate attribution as token ranges (inclusive) into one paragraph."""
+
+    para: int
+    source: tuple[int, int] | None
+    cue: tuple[int, int]
+    content: list[tuple[int, int]]
+    speech: bool
+    pattern: str
+    extra: list[tuple[int, int]] = field(default_factory=list)  # char spans appended later
+
+
+def cue_at(toks: list[Tok], i: int) -> tuple[Cue, int] | None:
+    """The cue at token ``i`` and the index of its last token, or None."""
+    tok = toks[i]
+    if tok.kind != "w" or not tok.text.islower() or tok.low not in CUE_FORMS:
+        return None
+    cue = CUE_FORMS[tok.low]
+    if i > 0 and toks[i - 1].low == "to" and cue.klass != "to":
+        return None  # "declined to say" is the infinitive of another cue
+    particle = PARTICLES.get(cue.lemma)
+    if particle:
+        if i + 1 >= len(toks) or toks[i + 1].low != particle:
+            return None
+        return cue, i + 1
+    return cue, i
+
+
+def _trim_end(toks: list[Tok], a: int, b: int) -> int:
+    """Drop trailing punctuation (not quotes) from the inclusive range end ``b``."""
+    while b >= a and toks[b].kind == "p" and toks[b].text in _END_PUNCT:
+        b -= 1
+    return b
+
+
+def _skip_adjuncts(toks: list[Tok], k: int, hi: int) -> int:
+    """Skip "Monday", "on Tuesday", "in a statement" right after a cue."""
+    while k < hi and toks[k].kind == "w" and toks[k].low in WEEKDAYS:
+        k += 1
+    if k < hi and toks[k].low in ADJUNCT_PREPS:
+        for m in range(k + 1, min(k + 8, hi)):
+            if toks[m].text in (",", ":") or toks[m].low == "that":
+                return m + 1 if toks[m].text in (",", ":") else m
+    return k
+
+
+def _that_ahead(toks: list[Tok], k: int, hi: int) -> int | None:
+    """Index of a complementiser "that" shortly after the cue (only words between)."""
+    for m in range(k, min(k + 10, hi)):
+        if toks[m].low == "that" and toks[m].kind == "w":
+            return m
+        if toks[m].kind != "w":
+            return None
+    return None
+
+
+def _skip_object(toks: list[Tok], k: int, hi: int) -> int:
+    """Skip the object of tell-type verbs: "reporters", "the Associated Press", "him"."""
+    if k >= hi or toks[k].kind != "w":
+        return k
+    if toks[k].low in _OBJECT_PRONOUNS:
+        return k + 1
+    m = k + 1 if toks[k].low in _DETS else k
+    if m < hi and toks[m].text[0].isupper():
+        while m < hi and toks[m].kind == "w" and (toks[m].text[0].isupper() or toks[m].low in ("of", "and")):
+            m += 1
+        return m
+    return m + 1
+
+
+def content_right(toks: list[Tok], i: int, hi: int, cue: Cue, subject: str) -> tuple[int, int] | None:
+    """Content range after the cue ending at token ``i``, for the forward shape."""
+    k = i + 1
+    if cue.lemma in OBJECT_VERBS:
+        if _that_ahead(toks, k, hi) is None:
+            k = _skip_object(toks, k, hi)
+    that = _that_ahead(toks, k, hi)
+    if that is not None and all(t.text[0].isupper() or t.low in WEEKDAYS | ADJUNCT_PREPS | _DETS
+                                or t.kind != "w" or t.low in ("reporters", "interview", "statement")
+                                for t in toks[k:that]):
+        k = that
+    else:
+        k = _skip_adjuncts(toks, k, hi)
+    colon = k < hi and toks[k].text in (":", ",")
+    if colon:
+        k += 1
+    if k >= hi:
+        return None
+    b = _trim_end(toks, k, hi - 1)
+    if b < k or not _content_ok(toks, k, b, cue, subject, colon):
+        return None
+    return k, b
+
+
+def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: bool) -> bool:
+    first = toks[k]
+    quoted = first.kind == "q"
+    words = sum(1 for t in toks[k:b + 1] if t.kind in "wq")
+    if quoted:
+        return True
+    if colon and toks[k - 1].text == ",":
+        return False  # "said, however, ..." is not a content start
+    if cue.klass == "to":
+        return first.low == "to" and words >= 2
+    if first.low in _BAD_CONTENT_START or words < 3:
+        return False
+    if cue.klass == "say" or colon:
+        return True
+    if cue.klass == "evidence" and subject in EVIDENCE_HEADS:
+        return True
+    return first.low in ("that", "whether", "if") or (cue.lemma in OBJECT_VERBS and first.low == "that")
+
+
+def _tail_is_adjunct(toks: list[Tok], k: int, hi: int) -> bool:
+    """Is ``toks[k:hi]`` only time/place adjuncts and final punctuation?"""
+    rest = [t for t in toks[k:hi] if not (t.kind == "p" and t.text in _END_PUNCT)]
+    if not rest:
+        return True
+    if any(t.kind == "q" or t.low == "that" for t in rest):
+        return False
+    return rest[0].low in WEEKDAYS or rest[0].low in ADJUNCT_PREPS or rest[0].low in ("to", "about", "of", "when", "as")
+
+
+def _split_tail(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
+    """``..., he said, "more."``: the second fragment after the cue, if any."""
+    m = k
+    while m < hi and toks[m].kind == "w" and (toks[m].low in WEEKDAYS or toks[m].low in ADJUNCT_PREPS):
+        m += 1  # tolerate a short adjunct before the comma
+    if m < hi and toks[m].text in (",", ":") and m + 1 < hi and toks[m + 1].kind == "q":
+        return m + 1, _trim_end(toks, m + 1, hi - 1)
+    return None
+
+
+def _left_content(toks: list[Tok], lo: int, edge: int) -> tuple[int, int] | None:
+    """Content before a final attribution: from sentence start to ``edge``."""
+    if edge < lo:
+        return None
+    b = edge
+    if toks[b].text in (",", "—", "–"):
+        b -= 1
+    elif toks[b].kind != "q":
+        return None
+    a = lo
+    while a <= b and toks[a].kind == "p":
+        a += 1
+    if a <= b and toks[a].low in _CLAUSE_CONJ and toks[a].text[0].isupper() and a < b:
+        a += 1
+    if b < a or sum(1 for t in toks[a:b + 1] if t.kind in "wq") < 2 and toks[b].kind != "q":
+        return None
+    return a, b
+
+
+def at_cue(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:
+    """Try every verb shape for the cue at ``i``; the first that fits wins."""
+    found = cue_at(toks, i)
+    if found is None:
+        return None
+    cue, ci = found
+    return (_final(toks, lo, hi, i, ci, cue, para) or _inverted(toks, lo, hi, i, ci, cue, para)
+            or _forward(toks, lo, hi, i, ci, cue, para))
+
+
+def _final(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
+    src = source_left(toks, lo, i)
+    if src is None or cue.klass == "to":
+        return None
+    split = _split_tail(toks, ci + 1, hi)
+    if split is None and not _tail_is_adjunct(toks, ci + 1, hi):
+        return None
+    left = _left_content(toks, lo, src[0] - 1)
+    if left is None:
+        return None
+    content = [left] + ([split] if split else [])
+    return Cand(para, src, (i, ci), content, cue.speech, "final")
+
+
+def _inverted(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
+    if cue.klass not in ("say", "that") or i - 1 < lo or not cue.speech:
+        return None
+    if not (toks[i - 1].text == "," or toks[i - 1].kind == "q"):
+        return None
+    src = source_right(toks, ci + 1, hi)
+    if src is None:
+        return None
+    left = _left_content(toks, lo, i - 1)
+    if left is None:
+        return None
+    content = [left]
+    split = _split_tail(toks, src[1] + 1, hi)
+    if split:
+        content.append(split)
+    return Cand(para, src, (i, ci), content, cue.speech, "inverted")
+
+
+def _forward(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
+    src = source_left(toks, lo, i)
+    if src is None:
+        return None
+    subject = toks[src[1]].low
+    span = content_right(toks, ci, hi, cue, subject)
+    if span is None:
+        return None
+    return Cand(para, src, (i, ci), [span], cue.speech, "forward")
+
+
+def according_to(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:
+    """``C, according to SRC.`` and ``According to SRC, C.``"""
+    if toks[i].low != "according" or i + 1 >= hi or toks[i + 1].low != "to":
+        return None
+    s = i + 2
+    e = s
+    while e < hi and toks[e].text not in (",", ";", ":", "—") and toks[e].kind != "q":
+        e += 1
+    b = _trim_end(toks, s, e - 1)
+    if b < s or b - s > 15:
+        return None
+    content = []
+    if i > lo and toks[i - 1].text in (",", "—", "("):
+        left = _left_content(toks, lo, i - 1)
+        if left:
+            content.append(left)
+    if e < hi and toks[e].text == ",":
+        rb = _trim_end(toks, e + 1, hi - 1)
+        if rb > e + 2 and (not content or i == lo):
+            content.append((e + 1, rb))
+    if not content:
+        return None
+    return Cand(para, (s, b), (i, i + 1), content, True, "according")
+
+
+def noun_cue(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:
+    """``Trump's claim that C`` / ``his warning that C``."""
+    tok = toks[i]
+    if tok.kind != "w" or tok.low not in CUE_NOUNS or i + 1 >= hi or toks[i + 1].low != "that":
+        return None
+    if i - 1 < lo:
+        return None
+    owner = toks[i - 1]
+    if owner.low in ("his", "her", "their", "its"):
+        src = (i - 1, i - 1)
+    elif owner.low.endswith(("'s", "’s")) and owner.text[0].isupper():
+        a = i - 1
+        while a - 1 >= lo and toks[a - 1].kind == "w" and toks[a - 1].text[0].isupper():
+            a -= 1
+        src = (a, i - 1)
+    else:
+        return None
+    b = _trim_end(toks, i + 1, hi - 1)
+    if b - i < 3:
+        return None
+    return Cand(para, src, (i, i), [(i + 1, b)], tok.low in SPEECH_NOUNS, "noun")
+
+
+def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int) -> list[Cand]:
+    """All candidate attributions in one sentence, left to right."""
+    out = []
+    for i in range(lo, hi):
+        cand = according_to(toks, lo, hi, i, para) or noun_cue(toks, lo, hi, i, para) \
+            or at_cue(toks, lo, hi, i, para)
+        if cand is not None:
+            out.append(cand)
+    return out
+
+
+def is_pronoun(tok: Tok) -> bool:
+    return tok.low in PRONOUNS

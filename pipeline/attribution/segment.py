@@ -1,0 +1,147 @@
+"""Paragraphs, tokens and sentences, with each quoted stretch as one token.
+
+Treating a quote as a single token lets the clause rules see the shape of a
+sentence (``Q , he said .``) without being fooled by verbs or full stops
+inside the quotation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .cues import CUE_FORMS
+from .quotes import Quote, scan
+
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[’'\-.&]\w+)*|[^\w\s]")
+_PARA = re.compile(r"[^\n]+")
+
+# Words after which a full stop does not end the sentence.
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr sen rep gov gen lt col sgt capt adm maj cmdr st jr sr prof rev hon pres "
+    "jan feb mar apr aug sept sep oct nov dec inc co corp ltd no vs etc ft mt "
+    "ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo "
+    "mont neb nev okla ore pa tenn tex va vt wash wis wyo".split()
+)
+# Words that very likely begin a sentence (to split after "U.S." and the like).
+STARTERS = frozenset(
+    "he she they it we i the a an but and in this that these those there his her their "
+    "our its on at for as if when while after before yet still however".split()
+)
+
+
+@dataclass(frozen=True)
+class Tok:
+    """A word (``w``), punctuation mark (``p``) or whole quotation (``q``)."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+
+@dataclass
+class Paragraph:
+    """A paragraph's tokens and its sentences as ``(first, last+1)`` token indices."""
+
+    start: int
+    end: int
+    toks: list[Tok]
+    sentences: list[tuple[int, int]]
+    quotes: list[Quote]
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Non-blank lines, trimmed, as ``(start, end)`` offsets."""
+    out = []
+    for m in _PARA.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def tokenize(text: str, lo: int, hi: int, quotes: list[Quote]) -> list[Tok]:
+    """Tokens of ``text[lo:hi]``; each quote in ``quotes`` becomes one token."""
+    toks: list[Tok] = []
+    pos = lo
+    for q in quotes:
+        toks.extend(_plain_tokens(text, pos, q.start))
+        toks.append(Tok(q.start, q.end, "q", text[q.start:q.end]))
+        pos = q.end
+    toks.extend(_plain_tokens(text, pos, hi))
+    return toks
+
+
+def _plain_tokens(text: str, lo: int, hi: int) -> list[Tok]:
+    out = []
+    for m in _TOKEN.finditer(text, lo, hi):
+        kind = "w" if m.group()[0].isalnum() or m.group()[0] == "_" else "p"
+        out.append(Tok(m.start(), m.end(), kind, m.group()))
+    return out
+
+
+def sentences(toks: list[Tok]) -> list[tuple[int, int]]:
+    """Split a paragraph's tokens into sentences."""
+    out, first = [], 0
+    for i in range(len(toks) - 1):
+        if _ends_sentence(toks, i):
+            out.append((first, i + 1))
+            first = i + 1
+    if first < len(toks):
+        out.append((first, len(toks)))
+    return out
+
+
+def _ends_sentence(toks: list[Tok], i: int) -> bool:
+    tok, nxt = toks[i], toks[i + 1]
+    if not (nxt.kind == "q" or nxt.text[0].isupper() or nxt.text[0].isdigit()):
+        return False
+    if tok.kind == "q":
+        inner = tok.text.rstrip("”\"»’' ")
+        return inner.endswith((".", "!", "?", "…")) and not _tail_follows(toks, i + 1)
+    if tok.text in ("!", "?", "…"):
+        return not _tail_follows(toks, i + 1)
+    if tok.text == ".":
+        prev = toks[i - 1] if i else None
+        if prev is not None and prev.kind == "w" and prev.end == tok.start:
+            if prev.low in ABBREVIATIONS or (len(prev.text) == 1 and prev.text.isupper()):
+                return False
+        return True
+    if tok.kind == "w" and tok.text.endswith(".") and "." in tok.text[:-1]:
+        return nxt.low in STARTERS  # "U.S." at the end of a sentence
+    return False
+
+
+def _tail_follows(toks: list[Tok], j: int) -> bool:
+    """Does an attribution tail ("Smith said.") start at token ``j``?"""
+    for k in range(j, min(j + 7, len(toks))):
+        tok = toks[k]
+        if tok.kind != "w":
+            return False
+        if tok.text.islower() and tok.low in CUE_FORMS:
+            return True
+    return False
+
+
+def segment(text: str) -> list[Paragraph]:
+    """Paragraphs with quotes, tokens and sentences."""
+    paras = paragraphs(text)
+    quotes = scan(text, paras)
+    out, qi = [], 0
+    for lo, hi in paras:
+        mine = []
+        while qi < len(quotes) and quotes[qi].start < hi:
+            mine.append(quotes[qi])
+            qi += 1
+        toks = tokenize(text, lo, hi, mine)
+        out.append(Paragraph(lo, hi, toks, sentences(toks), mine))
+    return out

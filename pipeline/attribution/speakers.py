@@ -1,0 +1,193 @@
+"""Source mentions: find them next to a cue, and resolve them to a full mention.
+
+Without a parser a source is found by walking from the cue to the nearest
+clause boundary, checking that what lies between looks like a noun phrase.
+Resolution is a small, deterministic coreference pass: pronouns and definite
+descriptions ("the official") point to the nearest compatible earlier full
+mention; a bare surname points to the earlier mention that contains it.
+"""
+
+from __future__ import annotations
+
+from .cues import AUXILIARIES, CUE_FORMS
+from .segment import Tok
+
+PRONOUNS = frozenset("he she they we i you it who which".split())
+PERSONAL = frozenset("he she".split())
+_POSSESSIVE_ONLY = frozenset("his her their its our my your".split())
+# Words that end a noun phrase when walking left from a cue.
+_BOUNDARY_WORDS = frozenset(
+    "that because while although though but when after before since if as so where whom "
+    "whether than or unless until once whereas is are was were be been being am "
+    "to of for with by from into about on at in over under against".split()
+)
+_BAD_FIRST = frozenset("not never also then there here what how why".split())
+_NP_PUNCT = frozenset("-.&’'()")
+_MAX_NP = 10
+_MAX_APPOSITIVE = 25
+
+
+def _is_cue_word(tok: Tok) -> bool:
+    return tok.kind == "w" and tok.text.islower() and tok.low in CUE_FORMS
+
+
+def skip_aux_left(toks: list[Tok], lo: int, j: int) -> int:
+    """Index of the first token left of ``j`` that is not an auxiliary or adverb."""
+    while j >= lo and toks[j].kind == "w" and toks[j].low in AUXILIARIES and toks[j].text.islower():
+        j -= 1
+    while j >= lo and toks[j].kind == "w" and toks[j].low.endswith("ly") and toks[j].text.islower():
+        j -= 1  # "he flatly denied", "she quietly said"
+    return j
+
+
+def np_left(toks: list[Tok], lo: int, j: int) -> int | None:
+    """Start index of the noun phrase ending at token ``j``, or None."""
+    if j < lo or toks[j].kind == "q":
+        return None
+    if toks[j].kind == "w" and toks[j].low in ("who", "which"):
+        return j
+    a = j
+    while a - 1 >= lo and j - a + 1 < _MAX_NP:
+        prev = toks[a - 1]
+        if prev.kind == "q" or (prev.kind == "p" and prev.text not in _NP_PUNCT):
+            break
+        if prev.kind == "w" and (prev.low in _BOUNDARY_WORDS or _is_cue_word(prev)):
+            break
+        if prev.low == "and" and not (toks[a].text[0].isupper() and a - 2 >= lo and toks[a - 2].text[0].isupper()):
+            break
+        a -= 1
+    if a - 1 >= lo and j - a + 1 >= _MAX_NP and toks[a - 1].kind == "w":
+        return None  # ran out of budget mid-phrase: probably not a subject
+    return a if _np_ok(toks[a:j + 1]) else None
+
+
+def _np_ok(span: list[Tok]) -> bool:
+    """Cheap check that a token run can be a subject noun phrase."""
+    words = [t for t in span if t.kind == "w"]
+    if not words:
+        return False
+    first = words[0]
+    if first.low in _BAD_FIRST or first.low in _POSSESSIVE_ONLY and len(words) == 1:
+        return False
+    if any(_is_cue_word(t) for t in words):
+        return False
+    return not (len(words) == 1 and first.text.islower() and first.low not in PRONOUNS
+                and not first.low.endswith("s"))
+
+
+def source_left(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | None:
+    """Token range ``(a, b)`` inclusive of the source left of the cue at ``i``."""
+    j = skip_aux_left(toks, lo, i - 1)
+    if j < lo:
+        return None
+    if toks[j].text == ",":
+        return _appositive_source(toks, lo, j)
+    a = np_left(toks, lo, j)
+    return None if a is None else (a, j)
+
+
+def _appositive_source(toks: list[Tok], lo: int, j: int) -> tuple[int, int] | None:
+    """``Chris Cox, who runs the NRA's arm, says``: head plus appositive."""
+    for k in range(j - 1, max(lo - 1, j - _MAX_APPOSITIVE), -1):
+        if toks[k].kind == "q" or toks[k].text in ".;:":
+            return None
+        if toks[k].text == ",":
+            if k == j - 1:
+                return None
+            a = np_left(toks, lo, k - 1)
+            return None if a is None else (a, j - 1)
+    return None
+
+
+def source_right(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
+    """Source after an inverted cue (``..., said Craig Varoga, a strategist.``)."""
+    end = k
+    seen_comma = False
+    while end < hi:
+        tok = toks[end]
+        if tok.kind == "q" or tok.text in ".;:!?—" or (tok.text == "," and end + 1 < hi and toks[end + 1].kind == "q"):
+            break
+        if tok.text == ",":
+            seen_comma = True
+        elif not seen_comma and tok.low in ("in", "during", "at", "on", "when", "after", "before", "while", "via", "to") \
+                and end > k:
+            break
+        end += 1
+    while end > k and toks[end - 1].kind == "p" and toks[end - 1].text not in ")":
+        end -= 1
+    if end <= k or not _np_ok(toks[k:end]) or end - k > _MAX_APPOSITIVE:
+        return None
+    first = toks[k]
+    if not (first.text[0].isupper() or first.low in PRONOUNS or first.low in ("the", "a", "an")):
+        return None
+    return k, end - 1
+
+
+# ---------------------------------------------------------------- resolution
+
+_DETERMINERS = frozenset("the this that these those".split())
+_INDEFINITE = frozenset("a an one another some".split())
+
+
+def _words(mention: str) -> list[str]:
+    return [w.strip(".,’'").lower() for w in mention.split() if w.strip(".,’'")]
+
+
+def _head(mention: str) -> str:
+    """Rough head noun: the last word before any comma or relative clause."""
+    core = mention.split(",")[0]
+    for rel in (" who ", " which ", " that "):
+        core = core.split(rel)[0]
+    words = _words(core)
+    return words[-1] if words else ""
+
+
+def _is_full(mention: str) -> bool:
+    words = _words(mention)
+    if not words or (len(words) == 1 and words[0] in PRONOUNS):
+        return False
+    return words[0] not in _DETERMINERS or len(words) > 3
+
+
+def _compatible(pronoun: str, mention: str) -> bool:
+    """Number agreement only; gender is not known without a name lexicon."""
+    head = _head(mention)
+    plural = head.endswith("s") and not head.endswith("ss") and not mention[:1].isupper()
+    if pronoun in PERSONAL:
+        return not plural
+    return True  # "they" is plural or singular (the seed's official is "they")
+
+
+def resolve(mention: str, earlier: list[str]) -> str:
+    """The full mention that ``mention`` refers to, given earlier *resolved* speakers."""
+    words = _words(mention)
+    if not words:
+        return mention
+    if len(words) == 1 and words[0] in PRONOUNS:
+        if words[0] in ("who", "which", "i", "we", "you", "it"):
+            return mention
+        for cand in reversed(earlier):
+            if _is_full(cand) and _compatible(words[0], cand):
+                return cand
+        return mention
+    if words[0] in _DETERMINERS and len(words) <= 4:
+        head = _head(mention)
+        for cand in reversed(earlier):
+            if _words(cand)[:1] != words[:1] and _head(cand) == head and len(_words(cand)) >= len(words):
+                return cand
+        return mention
+    if len(words) <= 2 and mention[:1].isupper():
+        last = words[-1]
+        for cand in reversed(earlier):
+            cw = _words(cand.split(",")[0])
+            if len(cw) > len(words) and last in cw:
+                return cand
+    return mention
+
+
+def resolve_all(sources: list[str]) -> list[str]:
+    """Resolve each source in order against the speakers resolved before it."""
+    out: list[str] = []
+    for src in sources:
+        out.append(resolve(src, out) if src else "")
+    return out

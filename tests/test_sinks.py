@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from pipeline import store_queries
-from pipeline.records import Attribution, CleanArticle, EnrichedArticle
+from pipeline.records import Attribution, CleanArticle, EnrichedArticle, Removal
 from pipeline.sinks import (
     BatchingSink, JsonlSink, SinkSpecError, SqliteSink, content_hash, mask_url, open_sink,
 )
@@ -29,7 +29,7 @@ def make_article(n: int = 1, body: str = BODY, speakers: tuple[str, ...] = ("Ann
     clean = CleanArticle(id=f"url:test{n}", title=title or f"Bridge news {n}", body=body,
                          paragraphs=body.split(". "), tags=["local"], authors=["Reporter"],
                          published=published, language="en", url=f"https://example.org/{n}",
-                         stripper_version="strip-1")
+                         stripper_version="strip-1", removed=[Removal("Share this", "social")])
     return EnrichedArticle(article=clean, attributions=[quote(s) for s in speakers],
                            attributor_version="attr-1")
 

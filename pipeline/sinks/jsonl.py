@@ -9,7 +9,7 @@ the latest line per id (rebuilt from the file on ``setup``) and appends only:
   line.  Readers take the LAST line per id as current; earlier lines are its
   history.
 
-Each line is exactly ``EnrichedArticle.to_dict()``.  One writer per file.
+Each line is the JSON of ``EnrichedArticle.to_dict()`` (keys sorted).  One writer per file.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 import orjson
 
 from pipeline.records import EnrichedArticle
-from pipeline.sinks.base import BatchingSink, content_hash
+from pipeline.sinks.base import BatchingSink, content_hash, record_json
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class JsonlSink(BatchingSink):
         for item in batch:
             digest = content_hash(item)
             if self._index.get(item.id) != digest:
-                lines.append(orjson.dumps(item.to_dict()) + b"\n")
+                lines.append(record_json(item) + b"\n")
                 hashes[item.id] = digest
         if lines:
             await asyncio.to_thread(self._append, lines)

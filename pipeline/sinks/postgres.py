@@ -20,7 +20,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
-from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from pipeline.records import EnrichedArticle
@@ -66,16 +65,23 @@ MIGRATIONS = [
     """,
 ]
 
+
+
+def _placeholders(columns: tuple[str, ...]) -> str:
+    """Named placeholders; JSON text columns are cast to jsonb by the server."""
+    return ", ".join(f"%({c})s::jsonb" if c in JSON_COLUMNS else f"%({c})s" for c in columns)
+
+
 _UPDATABLE = [c for c in ARTICLE_COLUMNS if c != "id"]
 UPSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) "
-    f"VALUES ({', '.join(f'%({c})s' for c in ARTICLE_COLUMNS)}) "
+    f"VALUES ({_placeholders(ARTICLE_COLUMNS)}) "
     f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _UPDATABLE)}, "
     "updated_at = now() WHERE articles.content_hash IS DISTINCT FROM excluded.content_hash"
 )
 INSERT_ATTRIBUTION = (
     f"INSERT INTO attributions ({', '.join(ATTRIBUTION_COLUMNS)}) "
-    f"VALUES ({', '.join(f'%({c})s' for c in ATTRIBUTION_COLUMNS)})"
+    f"VALUES ({_placeholders(ATTRIBUTION_COLUMNS)})"
 )
 COPY_TO_HISTORY = (
     "INSERT INTO article_history (article_id, content_hash, record, valid_from) "
@@ -100,11 +106,6 @@ def split_url(url: str) -> tuple[str, str | None]:
     if schema is not None and not SCHEMA_NAME.match(schema):
         raise ValueError(f"invalid schema name {schema!r} (letters, digits, underscore)")
     return urlunsplit(parts._replace(query=rest)), schema
-
-
-def _encode(row: dict[str, Any]) -> dict[str, Any]:
-    """Wrap the list/dict columns of a row as ``jsonb``."""
-    return {k: Jsonb(v) if k in JSON_COLUMNS else v for k, v in row.items()}
 
 
 class PostgresSink(BatchingSink):
@@ -160,8 +161,8 @@ class PostgresSink(BatchingSink):
         touched = {r[0] for r in await cur.fetchall() if r[0]}
         rows = [r for item in todo for r in attribution_rows(item)]
         async with conn.cursor() as cur:
-            await cur.executemany(UPSERT_ARTICLE, [_encode(article_row(i, digests[i.id])) for i in todo])
-            await cur.executemany(INSERT_ATTRIBUTION, [_encode(r) for r in rows])
+            await cur.executemany(UPSERT_ARTICLE, [article_row(i, digests[i.id]) for i in todo])
+            await cur.executemany(INSERT_ATTRIBUTION, rows)
         names = sorted(touched | speakers_of(rows))
         await conn.execute("DELETE FROM speakers WHERE name = ANY(%s)", (names,))
         await conn.execute(COUNT_SPEAKERS, (names,))

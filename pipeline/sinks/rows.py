@@ -1,15 +1,18 @@
 """Flatten an ``EnrichedArticle`` into table rows, shared by the SQL sinks.
 
-The rows hold plain Python values; list and dict columns (``JSON_COLUMNS``)
-are left as Python objects so each store can encode them its own way
-(a JSON string in SQLite, ``jsonb`` in PostgreSQL).
+List and record columns (``JSON_COLUMNS``) come out as JSON text, encoded by
+orjson straight from the dataclasses; SQLite stores the text, PostgreSQL
+casts it to ``jsonb``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from pipeline.records import EnrichedArticle
+from pipeline.sinks.base import record_json
 
 ARTICLE_COLUMNS = (
     "id", "url", "title", "body", "published", "language", "authors", "tags", "captions",
@@ -24,14 +27,21 @@ ATTRIBUTION_COLUMNS = (
 JSON_COLUMNS = frozenset({"authors", "tags", "captions", "credits", "removed", "record", "content_spans"})
 
 
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
 def article_row(item: EnrichedArticle, digest: str) -> dict[str, Any]:
     """The ``articles`` row for ``item``; ``record`` is the full topic JSON."""
-    record = item.to_dict()
-    art = record["article"]
-    row = {name: art.get(name) for name in ARTICLE_COLUMNS if name in art}
-    row.update(attributor_version=item.attributor_version, schema_version=item.schema_version,
-               content_hash=digest, record=record)
-    return {name: row[name] for name in ARTICLE_COLUMNS}
+    art = item.article
+    return {
+        "id": art.id, "url": art.url, "title": art.title, "body": art.body,
+        "published": art.published, "language": art.language, "authors": _json(art.authors),
+        "tags": _json(art.tags), "captions": _json(art.captions), "credits": _json(art.credits),
+        "removed": _json(art.removed), "stripper_version": art.stripper_version,
+        "attributor_version": item.attributor_version, "schema_version": item.schema_version,
+        "content_hash": digest, "record": record_json(item).decode(),
+    }
 
 
 def attribution_rows(item: EnrichedArticle) -> list[dict[str, Any]]:
@@ -43,7 +53,7 @@ def attribution_rows(item: EnrichedArticle) -> list[dict[str, Any]]:
             "source_start": a.source_span[0], "source_end": a.source_span[1],
             "cue_start": a.cue_span[0], "cue_end": a.cue_span[1],
             "content_start": a.content_span[0], "content_end": a.content_span[1],
-            "content_spans": [list(s) for s in a.content_spans],
+            "content_spans": _json(a.content_spans),
         }
         for idx, a in enumerate(item.attributions)
     ]

@@ -30,7 +30,7 @@ import orjson
 from pipeline.records import EnrichedArticle
 from pipeline.sinks.base import BatchingSink, content_hash
 from pipeline.sinks.rows import (
-    ARTICLE_COLUMNS, ATTRIBUTION_COLUMNS, JSON_COLUMNS, article_row, attribution_rows, speakers_of,
+    ARTICLE_COLUMNS, ATTRIBUTION_COLUMNS, article_row, attribution_rows, speakers_of,
 )
 
 DEFAULT_PATH = Path("data") / "newsflow.sqlite3"
@@ -117,11 +117,6 @@ def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def _encode(row: dict[str, Any]) -> dict[str, Any]:
-    """JSON-encode the list/dict columns of a row for SQLite."""
-    return {k: _json(v) if k in JSON_COLUMNS else v for k, v in row.items()}
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -185,9 +180,9 @@ class SqliteSink(BatchingSink):
             f"SELECT DISTINCT speaker FROM attributions WHERE article_id {IN_IDS}", (ids,))}
         conn.execute(f"DELETE FROM attributions WHERE article_id {IN_IDS}", (ids,))
         conn.executemany(UPSERT_ARTICLE, [
-            {**_encode(article_row(item, digests[item.id])), "now": now} for item in todo])
+            {**article_row(item, digests[item.id]), "now": now} for item in todo])
         rows = [r for item in todo for r in attribution_rows(item)]
-        conn.executemany(INSERT_ATTRIBUTION, [_encode(r) for r in rows])
+        conn.executemany(INSERT_ATTRIBUTION, rows)
         names = _json(sorted(touched | speakers_of(rows)))
         conn.execute(DELETE_SPEAKERS, (names,))  # recount the touched speakers from scratch
         conn.execute(COUNT_SPEAKERS, (now, names))

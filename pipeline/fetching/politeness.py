@@ -1,0 +1,97 @@
+"""Per-host politeness: one request at a time per host, a minimum gap between them,
+and a global cap on requests in flight."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import AsyncIterator, Callable
+from urllib.parse import urlsplit
+
+
+def host_key(url: str) -> str:
+    """The politeness key of a URL: its lower-cased host name (ports share a host)."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+@dataclass
+class _Host:
+    """Book-keeping for one host."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    delay: float = 0.0  # extra delay asked for by robots.txt Crawl-delay
+    not_before: float = 0.0  # monotonic time before which no request may start
+    waiting: int = 0
+
+
+class HostScheduler:
+    """Hands out request slots: ``async with scheduler.slot(url): ...``.
+
+    The gap is measured from the end of one request to the start of the next, so
+    start-to-start gaps as seen by the server are never shorter than the delay.
+    """
+
+    def __init__(self, min_delay: float, concurrency: int, max_delay: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic, max_idle_hosts: int = 10_000) -> None:
+        self.min_delay = min_delay
+        self.max_delay = max_delay
+        self._clock = clock
+        self._global = asyncio.Semaphore(concurrency)
+        self._hosts: dict[str, _Host] = {}
+        self._max_idle_hosts = max_idle_hosts
+
+    def set_crawl_delay(self, host: str, seconds: float | None) -> None:
+        """Honour a robots.txt Crawl-delay for ``host`` (capped at ``max_delay``)."""
+        self._host(host).delay = min(float(seconds or 0.0), self.max_delay)
+
+    def defer(self, host: str, seconds: float) -> None:
+        """Start no request to ``host`` for ``seconds`` (429/503 Retry-After)."""
+        entry = self._host(host)
+        entry.not_before = max(entry.not_before, self._clock() + seconds)
+
+    def delay_for(self, host: str) -> float:
+        """The gap enforced between two requests to ``host``."""
+        entry = self._hosts.get(host)
+        return max(self.min_delay, entry.delay if entry else 0.0)
+
+    @asynccontextmanager
+    async def slot(self, url: str) -> AsyncIterator[None]:
+        """Wait for the host's turn and a global slot, then hold both for one request."""
+        host = host_key(url)
+        entry = self._host(host)
+        entry.waiting += 1
+        try:
+            async with entry.lock:
+                await self._wait_until(entry.not_before)
+                async with self._global:
+                    try:
+                        yield
+                    finally:
+                        entry.not_before = max(entry.not_before,
+                                               self._clock() + self.delay_for(host))
+        finally:
+            entry.waiting -= 1
+
+    async def _wait_until(self, deadline: float) -> None:
+        """Sleep until the monotonic ``deadline`` (no-op when it has passed)."""
+        pause = deadline - self._clock()
+        if pause > 0:
+            await asyncio.sleep(pause)
+
+    def _host(self, host: str) -> _Host:
+        """The entry for ``host``, creating it (and pruning idle ones) as needed."""
+        entry = self._hosts.get(host)
+        if entry is None:
+            if len(self._hosts) >= self._max_idle_hosts:
+                self._prune()
+            entry = self._hosts[host] = _Host()
+        return entry
+
+    def _prune(self) -> None:
+        """Forget hosts nobody waits for whose gap has elapsed: they need no memory."""
+        now = self._clock()
+        for name in [h for h, e in self._hosts.items()
+                     if not e.waiting and e.not_before <= now and not e.delay]:
+            del self._hosts[name]

@@ -27,6 +27,8 @@ _BAD_CONTENT_START = frozenset("to about of for with by from into so as than lik
 _OBJECT_PRONOUNS = frozenset("him her them us me you reporters journalists".split())
 _DETS = frozenset("the a an his her their its this that these those".split())
 _CLAUSE_CONJ = frozenset("but and while whereas yet".split())
+SUBORDINATORS = frozenset("when while after as because if although though since before once until unless whereas".split())
+CUT_AFTER_COMMA = set("despite though although while whereas even adding saying noting citing".split())
 
 
 @dataclass
@@ -118,15 +120,34 @@ def content_right(toks: list[Tok], i: int, hi: int, cue: Cue, subject: str) -> t
         k += 1
     if k >= hi:
         return None
-    b = _trim_end(toks, k, hi - 1)
+    b = _trim_end(toks, k, _clause_end(toks, k, hi) - 1)
     if b < k or not _content_ok(toks, k, b, cue, subject, colon):
         return None
     return k, b
 
 
+def _clause_end(toks: list[Tok], k: int, hi: int) -> int:
+    """Where a reported clause stops: before ", despite ...", ", and he railed ...".
+
+    Complement clauses run to the end of the sentence unless a comma opens a
+    new coordinated clause or an adjunct that reporters tack on.
+    """
+    for m in range(k + 1, hi - 1):
+        if toks[m].text != ",":
+            continue
+        nxt = toks[m + 1]
+        if nxt.low in CUT_AFTER_COMMA or (nxt.text.islower() and nxt.low.endswith("ing") and len(nxt.low) > 5):
+            return m
+        if nxt.low in ("and", "but") and m + 2 < hi and toks[m + 2].low in PRONOUNS:
+            return m
+    return hi
+
+
 def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: bool) -> bool:
     first = toks[k]
     quoted = first.kind == "q"
+    if first.kind == "p":
+        return False
     words = sum(1 for t in toks[k:b + 1] if t.kind in "wq")
     if quoted:
         return True
@@ -148,7 +169,11 @@ def _tail_is_adjunct(toks: list[Tok], k: int, hi: int) -> bool:
     rest = [t for t in toks[k:hi] if not (t.kind == "p" and t.text in _END_PUNCT)]
     if not rest:
         return True
-    if any(t.kind == "q" or t.low == "that" for t in rest):
+    while rest and rest[0].kind == "w" and rest[0].low.endswith("ly") and rest[0].text.islower():
+        rest = rest[1:]  # "said happily on MSNBC"
+    if not rest:
+        return True
+    if any(t.low == "that" or (t.kind == "q" and t.text.count(" ") > 4) for t in rest):
         return False
     return rest[0].low in WEEKDAYS or rest[0].low in ADJUNCT_PREPS or rest[0].low in ("to", "about", "of", "when", "as")
 
@@ -161,6 +186,13 @@ def _split_tail(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
     if m < hi and toks[m].text in (",", ":") and m + 1 < hi and toks[m + 1].kind == "q":
         return m + 1, _trim_end(toks, m + 1, hi - 1)
     return None
+
+
+def _loose_tail(toks: list[Tok], left: tuple[int, int], k: int, hi: int) -> bool:
+    """After a quote, or before ", adding ...", any tail may follow the cue."""
+    if k < hi and toks[k].text == "," and k + 1 < hi and toks[k + 1].low.endswith("ing"):
+        return True
+    return toks[left[1]].kind == "q" and (k >= hi or toks[k].text in (",", ";", "—"))
 
 
 def _left_content(toks: list[Tok], lo: int, edge: int) -> tuple[int, int] | None:
@@ -188,19 +220,24 @@ def at_cue(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:
     if found is None:
         return None
     cue, ci = found
-    return (_final(toks, lo, hi, i, ci, cue, para) or _inverted(toks, lo, hi, i, ci, cue, para)
-            or _forward(toks, lo, hi, i, ci, cue, para))
+    shapes = (_final, _forward, _inverted) if toks[i - 1].text == "," else (_final, _inverted, _forward)
+    for shape in shapes:
+        cand = shape(toks, lo, hi, i, ci, cue, para)
+        if cand is not None:
+            return cand
+    return None
 
 
 def _final(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
     src = source_left(toks, lo, i)
     if src is None or cue.klass == "to":
         return None
-    split = _split_tail(toks, ci + 1, hi)
-    if split is None and not _tail_is_adjunct(toks, ci + 1, hi):
-        return None
+    k = _skip_object(toks, ci + 1, hi) if cue.lemma in OBJECT_VERBS else ci + 1
+    split = _split_tail(toks, k, hi)
     left = _left_content(toks, lo, src[0] - 1)
     if left is None:
+        return None
+    if split is None and not _tail_is_adjunct(toks, k, hi) and not _loose_tail(toks, left, k, hi):
         return None
     content = [left] + ([split] if split else [])
     return Cand(para, src, (i, ci), content, cue.speech, "final")
@@ -232,7 +269,16 @@ def _forward(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
     span = content_right(toks, ci, hi, cue, subject)
     if span is None:
         return None
+    if src[0] - 1 >= lo and toks[src[0] - 1].low in SUBORDINATORS:
+        span = _until_comma(toks, span)  # "While Comey has said that ..., Lewandowski said ..."
     return Cand(para, src, (i, ci), [span], cue.speech, "forward")
+
+
+def _until_comma(toks: list[Tok], span: tuple[int, int]) -> tuple[int, int]:
+    for m in range(span[0] + 1, span[1] + 1):
+        if toks[m].text == ",":
+            return span[0], m - 1
+    return span
 
 
 def according_to(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:

@@ -153,6 +153,6 @@ AUXILIARIES = frozenset(
 # Words that start the adjuncts after a cue: "said Monday", "said in a statement".
 WEEKDAYS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday tonight "
-    "recently earlier later again".split()
+    "recently earlier later again morning evening afternoon night".split()
 )
 ADJUNCT_PREPS = frozenset("on in at during after before last this while from via through".split())

@@ -30,11 +30,11 @@ class Quote:
     closed: bool = True  # False when the quote runs to the end of its paragraph
 
 
-def _role(text: str, i: int, lo: int, hi: int) -> str:
+def _role(text: str, i: int, lo: int, hi: int, width: int = 1) -> str:
     """Decide whether the mark at ``i`` opens or closes, from its neighbours."""
     ch = text[i]
     before = text[i - 1] if i > lo else " "
-    after = text[i + 1] if i + 1 < hi else " "
+    after = text[i + width] if i + width < hi else " "
     left_open = before.isspace() or before in "([{—–-/:" or before in MARKS
     right_open = after.isspace() or after in ".,;:!?)]}—–-" or after in MARKS
     if left_open and not right_open:
@@ -57,20 +57,24 @@ def scan_paragraph(text: str, lo: int, hi: int, carried_open: bool = False) -> l
     """
     quotes: list[Quote] = []
     start: int | None = None
-    for i in range(lo, hi):
-        if text[i] not in MARKS:
+    i = lo - 1
+    while i + 1 < hi:
+        i += 1
+        if text[i] not in MARKS and not text.startswith("''", i):
             continue
-        role = _role(text, i, lo, hi)
+        width = 2 if text.startswith("''", i) else 1  # ''typewriter quotes''
+        role = _role(text, i, lo, hi, width)
+        i += width - 1
         if start is None:
             if role == "close" and not quotes and carried_open:
                 quotes.append(Quote(lo, i + 1))  # continuation closing here
             elif role != "close":
-                start = i
+                start = i - width + 1
         elif role != "open" or i - start > _MAX_OPEN_RUN:
             quotes.append(Quote(start, i + 1))
             start = None
         else:
-            start = i  # two openers in a row: the first was a stray mark
+            start = i - width + 1  # two openers in a row: the first was a stray mark
     if start is not None:
         end = hi
         while end > start + 1 and text[end - 1].isspace():

@@ -30,6 +30,12 @@ STARTERS = frozenset(
 )
 
 
+_TAIL_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday on in at during "
+    "after before later earlier recently last this to reporters".split()
+)
+
+
 @dataclass(frozen=True)
 class Tok:
     """A word (``w``), punctuation mark (``p``) or whole quotation (``q``)."""
@@ -103,7 +109,7 @@ def sentences(toks: list[Tok]) -> list[tuple[int, int]]:
 
 def _ends_sentence(toks: list[Tok], i: int) -> bool:
     tok, nxt = toks[i], toks[i + 1]
-    if not (nxt.kind == "q" or nxt.text[0].isupper() or nxt.text[0].isdigit()):
+    if not (nxt.kind == "q" or nxt.text[0].isupper() or nxt.text[0].isdigit() or nxt.text in "(["):
         return False
     if tok.kind == "q":
         inner = tok.text.rstrip("”\"»’' ")
@@ -122,13 +128,16 @@ def _ends_sentence(toks: list[Tok], i: int) -> bool:
 
 
 def _tail_follows(toks: list[Tok], j: int) -> bool:
-    """Does an attribution tail ("Smith said.") start at token ``j``?"""
+    """Does an attribution tail ("Smith said." / "said Smith.") start at token ``j``?"""
     for k in range(j, min(j + 7, len(toks))):
         tok = toks[k]
         if tok.kind != "w":
             return False
         if tok.text.islower() and tok.low in CUE_FORMS:
-            return True
+            if k == j:
+                return True  # inverted: "said Smith"
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            return nxt is None or nxt.kind == "p" or nxt.low in _TAIL_WORDS or nxt.text[0].isupper()
     return False
 
 

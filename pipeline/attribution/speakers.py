@@ -19,8 +19,15 @@ _POSSESSIVE_ONLY = frozenset("his her their its our my your".split())
 _BOUNDARY_WORDS = frozenset(
     "that because while although though but when after before since if as so where whom "
     "whether than or unless until once whereas is are was were be been being am "
-    "to of for with by from into about on at in over under against".split()
+    "to for with by from into about on at in over under against which who whom whose "
+    "would will could can should may might must not do does did".split()
 )
+_TIME_WORDS = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday morning evening "
+    "afternoon night week month year weekend".split()
+)
+_APPOSITIVE_START = frozenset("a an the his her their its one another".split())
+_NAME_PREPS = frozenset("of for at in on to and which who whom whose".split())
 _BAD_FIRST = frozenset("not never also then there here what how why".split())
 _NP_PUNCT = frozenset("-.&’'()")
 _MAX_NP = 10
@@ -37,7 +44,19 @@ def skip_aux_left(toks: list[Tok], lo: int, j: int) -> int:
         j -= 1
     while j >= lo and toks[j].kind == "w" and toks[j].low.endswith("ly") and toks[j].text.islower():
         j -= 1  # "he flatly denied", "she quietly said"
-    return j
+    return _skip_time_left(toks, lo, j)
+
+
+def _skip_time_left(toks: list[Tok], lo: int, j: int) -> int:
+    """Skip "on Thursday evening" between a subject and its verb."""
+    k = j
+    while k >= lo and toks[k].kind == "w" and toks[k].low in _TIME_WORDS:
+        k -= 1
+    if k == j:
+        return j
+    if k >= lo and toks[k].low in ("on", "last", "this", "late", "early"):
+        k -= 1
+    return skip_aux_left(toks, lo, k) if k < j else j
 
 
 def np_left(toks: list[Tok], lo: int, j: int) -> int | None:
@@ -108,7 +127,12 @@ def source_right(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
         if tok.kind == "q" or tok.text in ".;:!?—" or (tok.text == "," and end + 1 < hi and toks[end + 1].kind == "q"):
             break
         if tok.text == ",":
+            nxt = toks[end + 1] if end + 1 < hi else None
+            if nxt is None or not (nxt.text[0].isupper() or nxt.text[0].isdigit() or nxt.low in _APPOSITIVE_START):
+                break  # ", who ...", ", adding ...", ", half joking": the name ended
             seen_comma = True
+        elif not seen_comma and tok.kind == "w" and tok.low in _BOUNDARY_WORDS - _NAME_PREPS:
+            return None  # "said the group is ...": a clause, not a name
         elif not seen_comma and tok.low in ("in", "during", "at", "on", "when", "after", "before", "while", "via", "to") \
                 and end > k:
             break

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -62,6 +63,7 @@ class MemorySink(BatchingSink):
         self.fail = False
 
     async def write(self, batch):
+        await asyncio.sleep(0.01)
         if self.fail:
             raise OSError("disk full")
         self.batches.append([i.id for i in batch])
@@ -98,6 +100,16 @@ async def test_failed_write_keeps_the_batch():
     assert len(sink) == 1
     sink.fail = False
     assert await sink.flush() == ["url:test1"]
+
+
+async def test_concurrent_flushes_write_in_order():
+    sink = MemorySink()
+    await sink.add(make_article(1))
+    first = asyncio.ensure_future(sink.flush())
+    await asyncio.sleep(0)
+    await sink.add(make_article(2))
+    assert await asyncio.gather(first, sink.flush()) == [["url:test1"], ["url:test2"]]
+    assert sink.batches == [["url:test1"], ["url:test2"]]
 
 
 def test_bad_batching_options():
@@ -150,7 +162,7 @@ def test_mask_url_query_password():
 
 
 def test_postgres_bad_schema_name():
-    with pytest.raises(ValueError, match="schema"):
+    with pytest.raises(SinkSpecError, match="invalid schema name"):
         open_sink("postgresql://h/db?schema=x;drop")
 
 

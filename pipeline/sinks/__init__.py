@@ -53,5 +53,8 @@ def open_sink(spec: str, **batching) -> Sink:
     if scheme in ("postgresql", "postgres"):
         from pipeline.sinks.postgres import PostgresSink  # psycopg loads only when used
 
-        return PostgresSink(spec, **batching)
+        try:
+            return PostgresSink(spec, **batching)
+        except ValueError as exc:  # e.g. a bad ?schema= name
+            raise SinkSpecError(spec, str(exc)) from None
     raise SinkSpecError(spec, f"unknown scheme {scheme!r}")

@@ -11,6 +11,7 @@ at-least-once and a crash between ``flush`` and the offset commit redelivers.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from abc import ABC, abstractmethod
@@ -125,6 +126,7 @@ class BatchingSink(Sink):
         self._clock = clock
         self._buffer: dict[str, EnrichedArticle] = {}
         self._oldest: float | None = None  # clock() when the buffer became non-empty
+        self._writing = asyncio.Lock()  # batches are written one after another, in order
 
     @abstractmethod
     async def write(self, batch: list[EnrichedArticle]) -> None:
@@ -158,16 +160,20 @@ class BatchingSink(Sink):
         return self._oldest + self.max_delay - self._clock()
 
     async def flush(self) -> list[str]:
-        """Write the buffered batch with one ``write`` call; see ``Sink.flush``."""
-        if not self._buffer:
-            return []
-        batch, oldest = self._buffer, self._oldest
-        self._buffer, self._oldest = {}, None
-        try:
-            await self.write(list(batch.values()))
-        except BaseException:
-            # Put the batch back under anything added meanwhile (newer versions win).
-            batch.update(self._buffer)
-            self._buffer, self._oldest = batch, oldest
-            raise
-        return list(batch)
+        """Write the buffered batch with one ``write`` call; see ``Sink.flush``.
+
+        Concurrent calls queue up, so an older version of an article is never
+        written after a newer one."""
+        async with self._writing:
+            if not self._buffer:
+                return []
+            batch, oldest = self._buffer, self._oldest
+            self._buffer, self._oldest = {}, None
+            try:
+                await self.write(list(batch.values()))
+            except BaseException:
+                # Put the batch back under anything added meanwhile (newer versions win).
+                batch.update(self._buffer)
+                self._buffer, self._oldest = batch, oldest
+                raise
+            return list(batch)

@@ -32,7 +32,7 @@ class JsonlSink(BatchingSink):
 
     def __init__(self, path: str | os.PathLike, **batching) -> None:
         super().__init__(**batching)
-        self.path = Path(path)
+        self.path = Path(path).expanduser()
         self.name = f"jsonl:{self.path}"
         self._index: dict[str, str] = {}  # id -> content hash of its latest line
 

@@ -126,10 +126,9 @@ class SqliteSink(BatchingSink):
 
     def __init__(self, path: str | os.PathLike = DEFAULT_PATH, **batching) -> None:
         super().__init__(**batching)
-        self.path = Path(path)
+        self.path = Path(path).expanduser()
         self.name = f"sqlite:{self.path}"
         self._conn: sqlite3.Connection | None = None
-        self._lock = asyncio.Lock()  # one thread at a time on the connection
 
     async def setup(self) -> None:
         """Called once by the sink agent: open the file (WAL) and apply pending migrations."""
@@ -148,8 +147,7 @@ class SqliteSink(BatchingSink):
         """Called by ``flush``: upsert the batch in one transaction."""
         if self._conn is None:
             raise RuntimeError(f"{self.name}: setup() was not called")
-        async with self._lock:
-            await asyncio.to_thread(self._write, batch)
+        await asyncio.to_thread(self._write, batch)  # flush() runs one write at a time
 
     def _write(self, batch: list[EnrichedArticle]) -> None:
         conn = self._conn
@@ -172,6 +170,8 @@ class SqliteSink(BatchingSink):
     def _store(self, conn: sqlite3.Connection, todo: list[EnrichedArticle],
                digests: dict[str, str], changed: list[str]) -> None:
         """Write new and changed articles: history, article rows, attributions, speakers."""
+        if not todo:
+            return
         now, ids = _now(), _json([item.id for item in todo])
         conn.execute("INSERT INTO article_history (article_id, content_hash, record, valid_from, replaced_at) "
                      f"SELECT id, content_hash, record, updated_at, ? FROM articles WHERE id {IN_IDS}",

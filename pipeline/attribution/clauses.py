@@ -120,7 +120,10 @@ def content_right(toks: list[Tok], i: int, hi: int, cue: Cue, subject: str) -> t
         k += 1
     if k >= hi:
         return None
-    b = _trim_end(toks, k, _clause_end(toks, k, hi) - 1)
+    end = _clause_end(toks, k, hi)
+    if toks[k].kind == "q" and k + 1 < end and toks[k + 1].text == ",":
+        end = k + 1  # said, “We’ll see,” when asked ...
+    b = _trim_end(toks, k, end - 1)
     if b < k or not _content_ok(toks, k, b, cue, subject, colon):
         return None
     return k, b
@@ -192,7 +195,9 @@ def _loose_tail(toks: list[Tok], left: tuple[int, int], k: int, hi: int) -> bool
     """After a quote, or before ", adding ...", any tail may follow the cue."""
     if k < hi and toks[k].text == "," and k + 1 < hi and toks[k + 1].low.endswith("ing"):
         return True
-    return toks[left[1]].kind == "q" and (k >= hi or toks[k].text in (",", ";", "—"))
+    if toks[left[1]].kind != "q":
+        return False
+    return not any(t.low == "that" or (t.kind == "q" and t.text.count(" ") > 4) for t in toks[k:hi])
 
 
 def _left_content(toks: list[Tok], lo: int, edge: int) -> tuple[int, int] | None:
@@ -329,16 +334,27 @@ def noun_cue(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | Non
     return Cand(para, src, (i, i), [(i + 1, b)], tok.low in SPEECH_NOUNS, "noun")
 
 
+def gerund(toks: list[Tok], lo: int, hi: int, i: int, para: int, prev: list[Cand]) -> Cand | None:
+    """``X said ..., adding that C``: the gerund's source is the main clause's."""
+    found = cue_at(toks, i)
+    if found is None or not toks[i].low.endswith("ing") or i - 1 < lo or toks[i - 1].text != ",":
+        return None
+    cue, ci = found
+    owner = next((c for c in reversed(prev) if c.source and c.source[1] < i), None)
+    if owner is None:
+        return None
+    span = content_right(toks, ci, hi, cue, "")
+    if span is None:
+        return None
+    return Cand(para, owner.source, (i, ci), [span], cue.speech, "gerund")
+
+
 def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int) -> list[Cand]:
     """All candidate attributions in one sentence, left to right."""
-    out = []
+    out: list[Cand] = []
     for i in range(lo, hi):
         cand = according_to(toks, lo, hi, i, para) or noun_cue(toks, lo, hi, i, para) \
-            or at_cue(toks, lo, hi, i, para)
+            or gerund(toks, lo, hi, i, para, out) or at_cue(toks, lo, hi, i, para)
         if cand is not None:
             out.append(cand)
     return out
-
-
-def is_pronoun(tok: Tok) -> bool:
-    return tok.low in PRONOUNS

@@ -141,8 +141,7 @@ def source_right(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
         end -= 1
     if end <= k or not _np_ok(toks[k:end]) or end - k > _MAX_APPOSITIVE:
         return None
-    first = toks[k]
-    if not (first.text[0].isupper() or first.low in PRONOUNS or first.low in ("the", "a", "an")):
+    if toks[k].low in _BOUNDARY_WORDS or toks[k].kind != "w":
         return None
     return k, end - 1
 

@@ -1,0 +1,110 @@
+"""Quote frames: direct quotes introduced or closed by *any* verb.
+
+Around a quotation the shape alone identifies the attribution, so the verb
+need not be in the cue lexicon ("Hannity pressed", "beamed Donald Hartley",
+"Trump leaned in and boomed: ..."):
+
+* tail     ``Q, NP VERB [tail].``  and ``Q, VERB NP.``
+* intro    ``NP ... VERB [adjunct] (:|,) Q.``
+
+These run only when the lexicon-driven clause rules found nothing for the
+quote.
+"""
+
+from __future__ import annotations
+
+from .clauses import Cand, _trim_end
+from .cues import CUE_FORMS
+from .segment import Tok
+from .speakers import PRONOUNS, np_left, skip_aux_left, source_right
+
+_VERB_ENDINGS = ("ed", "es", "ts", "ks", "ds", "ns", "ls", "rs", "ps", "ms")
+_IRREGULAR_PAST = frozenset(
+    "said told wrote shot spoke began went put cut broke sang cried threw swore read "
+    "bit drew rang struck stood sat held gave made took".split()
+)
+_NOT_VERBS = frozenset("its his has was is does yes news this thus us as".split())
+
+
+def _verbish(tok: Tok) -> bool:
+    """A lowercase word that looks like a finite verb in the past or 3rd person."""
+    if tok.kind != "w" or not tok.text.islower() or tok.low in _NOT_VERBS:
+        return False
+    return tok.low in CUE_FORMS or tok.low in _IRREGULAR_PAST or (len(tok.low) > 3 and tok.low.endswith(_VERB_ENDINGS))
+
+
+def _speech(tok: Tok) -> bool:
+    cue = CUE_FORMS.get(tok.low)
+    return True if cue is None else cue.speech
+
+
+def _quote_end(toks: list[Tok], lo: int) -> int | None:
+    """Index after ``Q ,`` (or after a ``Q`` ending in ?, ! or ,) at ``lo``."""
+    if toks[lo].kind != "q":
+        return None
+    k = lo + 1
+    if k < len(toks) and toks[k].text == ",":
+        return k + 1
+    inner = toks[lo].text.rstrip("”\"»' ")
+    return k if inner.endswith((",", "?", "!", "—", "–")) else None
+
+
+def _tail_ok(toks: list[Tok], k: int, hi: int) -> bool:
+    """After the verb: the end, an adjunct, a comma clause, or a next quote."""
+    if k >= hi:
+        return True
+    tok = toks[k]
+    return tok.kind == "p" or tok.kind == "q" or tok.text.islower()
+
+
+def tail_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
+    """``“...,” Hannity pressed.`` / ``“...!” beamed Donald Hartley.``"""
+    k = _quote_end(toks, lo)
+    if k is None or k >= hi:
+        return None
+    if _verbish(toks[k]):  # inverted: VERB NP
+        src = source_right(toks, k + 1, hi)
+        if src is not None:
+            return Cand(para, src, (k, k), [(lo, lo)], _speech(toks[k]), "tail")
+        return None
+    for v in range(k + 1, min(k + 12, hi)):
+        if _verbish(toks[v]):
+            j = skip_aux_left(toks, k, v - 1)
+            a = np_left(toks, k, j) if j >= k else None
+            if a == k and _tail_ok(toks, v + 1, hi):
+                return Cand(para, (a, j), (v, v), [(lo, lo)], _speech(toks[v]), "tail")
+            return None
+        if toks[v].kind != "w":
+            if toks[v].text != ",":
+                return None
+    return None
+
+
+def intro_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
+    """``Hannity interjected: “...”`` / ``At the bottom it reads, “...”``."""
+    last = _trim_end(toks, lo, hi - 1)
+    if last < lo + 2 or toks[last].kind != "q" or toks[last - 1].text not in (":", ","):
+        return None
+    for v in range(last - 2, lo - 1, -1):
+        tok = toks[v]
+        if tok.kind == "q":
+            return None
+        if _verbish(tok):
+            src = _subject(toks, lo, v)
+            if src is None:
+                return None
+            return Cand(para, src, (v, v), [(last, last)], _speech(tok), "intro")
+    return None
+
+
+def _subject(toks: list[Tok], lo: int, v: int) -> tuple[int, int] | None:
+    """The subject of the verb at ``v``: next to it, or the sentence's first noun phrase."""
+    j = skip_aux_left(toks, lo, v - 1)
+    if j >= lo:
+        a = np_left(toks, lo, j)
+        if a is not None:
+            return a, j
+    for e in range(lo, v):  # "Trump leaned in and boomed:" -> "Trump"
+        if toks[e].kind != "w" or (toks[e].text.islower() and toks[e].low not in PRONOUNS):
+            return (lo, e - 1) if e > lo else None
+    return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..records import Attribution
 from .clauses import Cand, sentence_candidates
-from .frames import intro_frame, tail_frame
+from .frames import dash_frame, fronted_frame, intro_frame, tail_frame
 from .segment import Paragraph, Tok
 from .speakers import resolve_all
 
@@ -121,7 +121,8 @@ def _paragraph_cands(para: Paragraph, index: int) -> list[Cand]:
     for lo, hi in para.sentences:
         found = outermost(para.toks, sentence_candidates(para.toks, lo, hi, index))
         if not any(_has_quote(para.toks, c) for c in found):
-            frame = tail_frame(para.toks, lo, hi, index) or intro_frame(para.toks, lo, hi, index)
+            frame = (tail_frame(para.toks, lo, hi, index) or intro_frame(para.toks, lo, hi, index)
+                     or dash_frame(para.toks, lo, hi, index) or fronted_frame(para.toks, lo, hi, index))
             if frame is not None and not any(_inside(frame.cue[0], c.content) for c in found):
                 found.append(frame)
         cands.extend(found)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from .cues import (ADJUNCT_PREPS, CUE_FORMS, CUE_NOUNS, EVIDENCE_HEADS, OBJECT_VERBS, PARTICLES,
                    SPEECH_NOUNS, WEEKDAYS, Cue)
 from .segment import Tok
-from .speakers import PRONOUNS, source_left, source_right
+from .speakers import PRONOUNS, skip_aux_left, source_left, source_right
 
 _END_PUNCT = frozenset(".!?;:,—–…")
 _BAD_CONTENT_START = frozenset("to about of for with by from into so as than like".split())
@@ -121,7 +121,7 @@ def content_right(toks: list[Tok], i: int, hi: int, cue: Cue, subject: str) -> t
     if k >= hi:
         return None
     end = _clause_end(toks, k, hi)
-    if toks[k].kind == "q" and k + 1 < end and toks[k + 1].text == ",":
+    if toks[k].kind == "q" and k + 1 < end and (toks[k + 1].text == "," or toks[k].text.rstrip("”\"' ").endswith(",")):
         end = k + 1  # said, “We’ll see,” when asked ...
     b = _trim_end(toks, k, end - 1)
     if b < k or not _content_ok(toks, k, b, cue, subject, colon):
@@ -183,11 +183,11 @@ def _tail_is_adjunct(toks: list[Tok], k: int, hi: int) -> bool:
 
 def _split_tail(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
     """``..., he said, "more."``: the second fragment after the cue, if any."""
-    m = k
-    while m < hi and toks[m].kind == "w" and (toks[m].low in WEEKDAYS or toks[m].low in ADJUNCT_PREPS):
-        m += 1  # tolerate a short adjunct before the comma
-    if m < hi and toks[m].text in (",", ":") and m + 1 < hi and toks[m + 1].kind == "q":
-        return m + 1, _trim_end(toks, m + 1, hi - 1)
+    for m in range(k, min(k + 14, hi - 1)):  # "he said, referring to X, “more.”"
+        if toks[m].kind == "q" or toks[m].text in ".;!?":
+            return None
+        if toks[m].text in (",", ":") and toks[m + 1].kind == "q":
+            return m + 1, _trim_end(toks, m + 1, hi - 1)
     return None
 
 
@@ -197,7 +197,7 @@ def _loose_tail(toks: list[Tok], left: tuple[int, int], k: int, hi: int) -> bool
         return True
     if toks[left[1]].kind != "q":
         return False
-    return not any(t.low == "that" or (t.kind == "q" and t.text.count(" ") > 4) for t in toks[k:hi])
+    return k >= hi or not (toks[k].low == "that" or toks[k].kind == "q")
 
 
 def _left_content(toks: list[Tok], lo: int, edge: int) -> tuple[int, int] | None:
@@ -267,7 +267,7 @@ def _inverted(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
 
 
 def _forward(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
-    src = source_left(toks, lo, i)
+    src = source_left(toks, lo, i) or _coordinated_subject(toks, lo, i)
     if src is None:
         return None
     subject = toks[src[1]].low
@@ -277,6 +277,19 @@ def _forward(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
     if src[0] - 1 >= lo and toks[src[0] - 1].low in SUBORDINATORS:
         span = _until_comma(toks, span)  # "While Comey has said that ..., Lewandowski said ..."
     return Cand(para, src, (i, ci), [span], cue.speech, "forward")
+
+
+def _coordinated_subject(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | None:
+    """``Clinton has urged ... but has said ...``: the sentence's opening name."""
+    j = skip_aux_left(toks, lo, i - 1)
+    if j < lo or toks[j].low not in ("and", "but"):
+        return None
+    e = lo
+    while e < j and e - lo < 6 and toks[e].kind == "w" and (toks[e].text[0].isupper() or toks[e].low in _DETS):
+        e += 1
+    if e == lo or not toks[e - 1].text[0].isupper() or toks[e - 1].low in _CLAUSE_CONJ:
+        return None
+    return lo, e - 1
 
 
 def _until_comma(toks: list[Tok], span: tuple[int, int]) -> tuple[int, int]:

@@ -5,7 +5,8 @@ need not be in the cue lexicon ("Hannity pressed", "beamed Donald Hartley",
 "Trump leaned in and boomed: ..."):
 
 * tail     ``Q, NP VERB [tail].``  and ``Q, VERB NP.``
-* intro    ``NP ... VERB [adjunct] (:|,) Q.``
+* intro    ``NP ... VERB [adjunct] (:|,) Q.``  and ``Said NP: Q``
+* dash     ``Q ― Name`` (vox-pop and epigraph style)
 
 These run only when the lexicon-driven clause rules found nothing for the
 quote.
@@ -107,4 +108,33 @@ def _subject(toks: list[Tok], lo: int, v: int) -> tuple[int, int] | None:
     for e in range(lo, v):  # "Trump leaned in and boomed:" -> "Trump"
         if toks[e].kind != "w" or (toks[e].text.islower() and toks[e].low not in PRONOUNS):
             return (lo, e - 1) if e > lo else None
+    return None
+
+
+_DASHES = frozenset("―—–")
+
+
+def dash_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
+    """``“...” ― Adriana Rodarte``: a quote signed with a dash and a name."""
+    if toks[lo].kind != "q" or lo + 2 >= hi or toks[lo + 1].text not in _DASHES:
+        return None
+    end = _trim_end(toks, lo + 2, hi - 1)
+    names = toks[lo + 2:end + 1]
+    if not names or len(names) > 8 or not all(t.kind == "w" and t.text[0].isupper() or t.text in ".,-" for t in names):
+        return None
+    return Cand(para, (lo + 2, end), (lo + 1, lo + 1), [(lo, lo)], True, "dash")
+
+
+def fronted_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
+    """``Said Ellis: “...”`` / ``Continued Stone, “...”``: a fronted cue."""
+    first = toks[lo]
+    if first.kind != "w" or not first.text[0].isupper() or first.low not in CUE_FORMS:
+        return None
+    last = _trim_end(toks, lo, hi - 1)
+    for m in range(lo + 2, min(last, lo + 30)):
+        if toks[m].text in (":", ",") and toks[m + 1].kind == "q":
+            src = source_right(toks, lo + 1, m + 1)
+            if src is None:
+                return None
+            return Cand(para, src, (lo, lo), [(m + 1, last)], _speech(first), "fronted")
     return None

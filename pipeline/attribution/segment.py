@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from .cues import CUE_FORMS
 from .quotes import Quote, scan
 
-_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[’'\-.&]\w+)*|[^\w\s]")
+# A word character is anything but space, ASCII punctuation and the general
+# punctuation block (curly quotes, dashes), so mojibake ("FranÃ§ois") stays whole.
+_WCH = r"[^\s!-/:-@\[-`{-~\u2010-\u206f«»]"
+_TOKEN = re.compile(rf"(?P<w>(?:[A-Za-z]\.){{2,}}|{_WCH}+(?:[’'\-.&]{_WCH}+)*)|\S")
 _PARA = re.compile(r"[^\n]+")
 
 # Words after which a full stop does not end the sentence.
@@ -90,7 +93,7 @@ def tokenize(text: str, lo: int, hi: int, quotes: list[Quote]) -> list[Tok]:
 def _plain_tokens(text: str, lo: int, hi: int) -> list[Tok]:
     out = []
     for m in _TOKEN.finditer(text, lo, hi):
-        kind = "w" if m.group()[0].isalnum() or m.group()[0] == "_" else "p"
+        kind = "w" if m.group("w") else "p"
         out.append(Tok(m.start(), m.end(), kind, m.group()))
     return out
 

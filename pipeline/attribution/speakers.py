@@ -61,7 +61,8 @@ def _skip_time_left(toks: list[Tok], lo: int, j: int) -> int:
 
 def np_left(toks: list[Tok], lo: int, j: int) -> int | None:
     """Start index of the noun phrase ending at token ``j``, or None."""
-    if j < lo or toks[j].kind == "q":
+    if j < lo or toks[j].kind == "q" or (toks[j].low in _BOUNDARY_WORDS | {"and"} and toks[j].text.islower()
+                                         and toks[j].low not in ("who", "which")):
         return None
     if toks[j].kind == "w" and toks[j].low in ("who", "which"):
         return j
@@ -139,7 +140,9 @@ def source_right(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
         end += 1
     while end > k and toks[end - 1].kind == "p" and toks[end - 1].text not in ")":
         end -= 1
-    if end <= k or not _np_ok(toks[k:end]) or end - k > _MAX_APPOSITIVE:
+    if end - k > _MAX_APPOSITIVE:  # a very long appositive: keep the name only
+        end = next((m for m in range(k, end) if toks[m].text == ","), k + _MAX_APPOSITIVE)
+    if end <= k or not _np_ok(toks[k:end]):
         return None
     if toks[k].low in _BOUNDARY_WORDS or toks[k].kind != "w":
         return None
@@ -148,6 +151,12 @@ def source_right(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
 
 # ---------------------------------------------------------------- resolution
 
+PERSON_NOUNS = frozenset(
+    "official spokesman spokeswoman spokesperson aide adviser advisor senator candidate president "
+    "governor lawmaker source man woman director chairman chairwoman leader minister secretary "
+    "analyst expert strategist professor economist lawyer attorney judge officer representative "
+    "member voter supporter critic nominee activist executive researcher author resident".split()
+)
 _DETERMINERS = frozenset("the this that these those".split())
 _INDEFINITE = frozenset("a an one another some".split())
 
@@ -177,7 +186,8 @@ def _compatible(pronoun: str, mention: str) -> bool:
     head = _head(mention)
     plural = head.endswith("s") and not head.endswith("ss") and not mention[:1].isupper()
     if pronoun in PERSONAL:
-        return not plural
+        return not plural and (any(w[:1].isupper() for w in mention.split()[1:]) or mention[:1].isupper()
+                               or head in PERSON_NOUNS)
     return True  # "they" is plural or singular (the seed's official is "they")
 
 

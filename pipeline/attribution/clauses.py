@@ -153,7 +153,7 @@ def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: 
         return False
     words = sum(1 for t in toks[k:b + 1] if t.kind in "wq")
     if quoted:
-        return True
+        return cue.klass in ("say", "that", "tell") and (colon or cue.klass != "that" or toks[k].text.count(" ") > 2)
     if colon and toks[k - 1].text == ",":
         return False  # "said, however, ..." is not a content start
     if cue.klass == "to":
@@ -244,7 +244,10 @@ def _final(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
         return None
     if split is None and not _tail_is_adjunct(toks, k, hi) and not _loose_tail(toks, left, k, hi):
         return None
-    content = [left] + ([split] if split else [])
+    if split and not any(toks[k].kind == "q" for k in range(left[0], left[1] + 1)):
+        content = [split]  # "Asked about X, Adelson said, “...”": the intro is not content
+    else:
+        content = [left] + ([split] if split else [])
     return Cand(para, src, (i, ci), content, cue.speech, "final")
 
 

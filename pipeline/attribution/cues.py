@@ -107,11 +107,16 @@ def _regular_forms(lemma: str) -> tuple[str, ...]:
     return lemma, lemma + "s", lemma + "ed", lemma + "ing"
 
 
+# Forms that are nouns far more often than verbs in news ("the state", "a post").
+_NOUN_FORMS = frozenset("state states post posts plan note notes point points estimate estimates".split())
+
+
 def _build() -> dict[str, Cue]:
     forms: dict[str, Cue] = {}
     for lemma, (klass, speech) in _LEMMAS.items():
         for form in _IRREGULAR.get(lemma) or _regular_forms(lemma):
-            forms.setdefault(form, Cue(lemma, klass, speech))
+            if form not in _NOUN_FORMS:
+                forms.setdefault(form, Cue(lemma, klass, speech))
     return forms
 
 

@@ -1,0 +1,42 @@
+"""orjson on the wire: records to bytes and back, with optional schema checks."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import orjson
+
+from pipeline import schemas
+from pipeline.records import Record
+from pipeline.topics import TOPIC_RECORDS
+
+R = TypeVar("R", bound=Record)
+
+
+class DecodeError(ValueError):
+    """A message value is not valid JSON, or not a valid record for its topic."""
+
+
+def encode(record: Record, *, base_topic: str | None = None) -> bytes:
+    """Serialise a record; with ``base_topic``, check it against that topic's schema first."""
+    value = record.to_dict()
+    if base_topic is not None:
+        schemas.validate(base_topic, value)
+    return orjson.dumps(value)
+
+
+def decode(data: bytes | str | None, base_topic: str) -> Record:
+    """Parse and validate a value from ``base_topic`` into its record type."""
+    if data is None:
+        raise DecodeError("empty message value")
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise DecodeError(f"not JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise DecodeError(f"expected a JSON object, got {type(value).__name__}")
+    try:
+        schemas.validate(base_topic, value)
+    except schemas.SchemaError as exc:
+        raise DecodeError(str(exc)) from None
+    return TOPIC_RECORDS[base_topic].from_dict(value)

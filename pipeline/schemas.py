@@ -1,0 +1,51 @@
+"""The published JSON Schemas (``schemas/``): loading and validation.
+
+The files in ``schemas/`` are the public contract for downstream consumers;
+``pipeline.records`` produces exactly what they describe (a test keeps both in step).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from pipeline.topics import TOPIC_RECORDS
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+
+class SchemaError(ValueError):
+    """A message does not match its topic's schema."""
+
+
+def schema_path(base_topic: str) -> Path:
+    return SCHEMA_DIR / f"{base_topic}.json"
+
+
+@lru_cache(maxsize=None)
+def load_schema(base_topic: str) -> dict[str, Any]:
+    """The schema of a topic's values, by base name (``news.raw``)."""
+    if base_topic not in TOPIC_RECORDS:
+        raise KeyError(f"no schema for topic {base_topic!r}; known: {', '.join(TOPIC_RECORDS)}")
+    return json.loads(schema_path(base_topic).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def validator(base_topic: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(base_topic))
+
+
+def validate(base_topic: str, value: dict[str, Any]) -> None:
+    """Raise SchemaError naming the first mismatch, if any."""
+    error = next(iter(validator(base_topic).iter_errors(value)), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        raise SchemaError(f"{base_topic} schema: {where}: {error.message}")
+
+
+def all_schemas() -> dict[str, dict[str, Any]]:
+    return {name: load_schema(name) for name in TOPIC_RECORDS}

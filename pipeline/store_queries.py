@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from pipeline.sinks.sqlite import connect
 
 SEARCH = """
@@ -88,3 +90,10 @@ def top_speakers(db_path: str | os.PathLike, limit: int = 20) -> list[dict[str, 
     """Speakers with the most attributions: ``name``, ``quote_count``, ``article_count``."""
     with _open(db_path) as conn:
         return [dict(row) for row in conn.execute(TOP_SPEAKERS, (limit,))]
+
+
+def latest_articles(db_path: str | os.PathLike, limit: int = 10) -> list[dict[str, Any]]:
+    """The most recently stored articles, as enriched records (``news.enriched`` values)."""
+    with _open(db_path) as conn:
+        rows = conn.execute("SELECT record FROM articles ORDER BY updated_at DESC, id LIMIT ?", (limit,))
+        return [orjson.loads(row[0]) for row in rows]

@@ -92,6 +92,10 @@ class Sink(ABC):
         buffer, so the agent may retry or crash without committing offsets.
         """
 
+    async def discard_pending(self) -> None:
+        """Called by the sink agent when ``flush`` kept failing: forget what was added
+        since the last successful flush (the agent re-adds it item by item)."""
+
     async def close(self) -> None:
         """Called by the sink agent on shutdown: flush, then release resources."""
         await self.flush()
@@ -141,6 +145,11 @@ class BatchingSink(Sink):
         if not self._buffer:
             self._oldest = self._clock()
         self._buffer[item.id] = item
+
+    async def discard_pending(self) -> None:
+        """Drop the buffered batch; called by the sink agent after ``flush`` kept
+        failing, before it retries the articles one by one."""
+        self._buffer, self._oldest = {}, None
 
     def __len__(self) -> int:
         """Number of buffered (not yet written) articles."""

@@ -1,0 +1,120 @@
+"""The Faust application: topics, the shared per-message handling, and agent registration.
+
+Agents (``agents/``) stay thin: each names its input, its pure stage function and
+its output; :meth:`Pipeline.handle` does the decoding, the dead-lettering and the
+sending, so every stage treats a poison message the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+import faust
+import orjson
+
+from pipeline import codec
+from pipeline.config import Config
+from pipeline.deadletter import dead_letter
+from pipeline.progress import Progress
+from pipeline.records import DeadLetter, Record
+from pipeline.topics import TOPIC_RECORDS, TopicNames
+
+log = logging.getLogger(__name__)
+
+
+def faust_settings(config: Config, bootstrap: str) -> dict[str, Any]:
+    """Faust settings for a worker; plain values, so tests can check them."""
+    return {
+        "broker": ",".join(f"kafka://{host}" for host in bootstrap.split(",")),
+        "store": "memory://",
+        "web_enabled": False,
+        "autodiscover": False,
+        "topic_partitions": config.partitions,
+        "topic_replication_factor": 1,
+        "consumer_auto_offset_reset": "earliest",
+        "broker_session_timeout": config.session_timeout,
+        "broker_heartbeat_interval": config.heartbeat_interval,
+        # tansu answers InitProducerId with an error, so no idempotent producer.
+        "producer_acks": 1,
+        "key_serializer": "raw",
+        "value_serializer": "raw",
+    }
+
+
+@dataclass
+class Pipeline:
+    """Everything the agents share: the app, its topics, sinks and progress."""
+
+    config: Config
+    app: faust.App
+    names: TopicNames
+    progress: Progress = field(default_factory=Progress)
+    topics: dict[str, faust.TopicT] = field(default_factory=dict)
+    sinks: list = field(default_factory=list)
+
+    def topic(self, base: str) -> faust.TopicT:
+        """The Faust topic for a base name (``news.raw``), created once."""
+        if base not in self.topics:
+            self.topics[base] = self.app.topic(self.names.name(base), key_type=bytes, value_type=bytes,
+                                               partitions=self.config.partitions)
+        return self.topics[base]
+
+    async def send(self, base: str, record: Record, key: str | None) -> None:
+        validate_as = base if self.config.validate_output else None
+        await self.topic(base).send(key=key.encode() if key else None,
+                                    value=codec.encode(record, base_topic=validate_as))
+
+    async def send_dead_letter(self, letter: DeadLetter, doc_id: str | None) -> None:
+        log.warning("dead letter from %s: %s", letter.stage, letter.error)
+        await self.topic("news.dlq").send(key=letter.key.encode() if letter.key else None,
+                                          value=codec.encode(letter))
+        self.progress.dead(doc_id)
+
+    async def handle(self, event: faust.EventT, *, stage: str, source: str,
+                     process: Callable[[Any], Awaitable[Record] | Record], target: str) -> None:
+        """Decode one message, run the stage on it, send the result on; a failure becomes a dead letter."""
+        message = event.message
+        try:
+            record = codec.decode(message.value, source)
+            result = process(record)
+            if hasattr(result, "__await__"):
+                result = await result
+            await self.send(target, result, key=_key_text(message.key))
+        except Exception as exc:  # noqa: BLE001 - any failure of a stage is this message's fault
+            letter = dead_letter(stage, exc, topic=message.topic, payload=message.value, key=message.key,
+                                 partition=message.partition, offset=message.offset)
+            await self.send_dead_letter(letter, doc_id_of(message.value))
+
+
+def _key_text(key: bytes | None) -> str | None:
+    return key.decode("utf-8", errors="replace") if key else None
+
+
+def doc_id_of(payload: bytes | None) -> str | None:
+    """The article id inside a (possibly broken) message, for progress tracking."""
+    try:
+        value = orjson.loads(payload or b"")
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(value, dict):
+        return None
+    article = value.get("article")
+    return article.get("id") if isinstance(article, dict) else value.get("id")
+
+
+def create_pipeline(config: Config, bootstrap: str, *, sinks: list | None = None,
+                    progress: Progress | None = None) -> Pipeline:
+    """Build the Faust app and register every agent on it."""
+    from agents import attributor, sink, stripper
+
+    app = faust.App(config.app_id, **faust_settings(config, bootstrap))
+    pipeline = Pipeline(config=config, app=app, names=TopicNames(config.topic_prefix),
+                        progress=progress or Progress(), sinks=list(sinks or []))
+    for base in TOPIC_RECORDS:
+        pipeline.topic(base)
+    stripper.register(pipeline)
+    attributor.register(pipeline)
+    sink.register(pipeline)
+    return pipeline

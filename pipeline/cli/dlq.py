@@ -1,0 +1,72 @@
+"""Inspect dead letters (list) or re-publish them to the topic they came from (replay), after a fix.
+
+replay consumes news.dlq in its own consumer group, so each dead letter is
+re-published once; letters from replayed files (not from a topic) are listed, not re-sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import sys
+
+import orjson
+
+from pipeline.kafka import producer, read_topic, resolve_bootstrap
+from pipeline.topics import TopicNames
+
+REPLAY_GROUP = "newsflow-dlq-replay"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("action", choices=["list", "replay"])
+    parser.add_argument("--stage", help="only dead letters from this stage (stripper, attributor, sink:..., replay)")
+
+
+def run(args, config) -> int:
+    names = TopicNames(config.topic_prefix)
+    bootstrap = resolve_bootstrap(config)
+    action = list_letters if args.action == "list" else replay_letters
+    return asyncio.run(action(bootstrap, names, args.stage))
+
+
+def original_bytes(letter: dict) -> bytes:
+    if letter.get("payload_b64"):
+        return base64.b64decode(letter["payload_b64"])
+    return letter["payload"].encode("utf-8")
+
+
+async def letters(bootstrap: str, names: TopicNames, stage: str | None, group: str | None = None):
+    async for message in read_topic(bootstrap, names.dlq, follow=False, group=group):
+        letter = orjson.loads(message.value)
+        if stage is None or letter.get("stage") == stage:
+            yield message, letter
+
+
+async def list_letters(bootstrap: str, names: TopicNames, stage: str | None) -> int:
+    count = 0
+    async for message, letter in letters(bootstrap, names, stage):
+        print(f"#{message.offset} {letter['failed_at']} {letter['stage']} from {letter['topic']}: "
+              f"{letter['error_type']}: {letter['error']}")
+        count += 1
+    print(f"{count} dead letter(s)", file=sys.stderr)
+    return 0
+
+
+async def replay_letters(bootstrap: str, names: TopicNames, stage: str | None) -> int:
+    client = producer(bootstrap)
+    await client.start()
+    sent = skipped = 0
+    try:
+        async for _, letter in letters(bootstrap, names, stage, group=REPLAY_GROUP):
+            topic = letter["topic"]
+            if names.base_of(topic) not in ("news.raw", "news.clean", "news.enriched"):
+                skipped += 1
+                continue
+            key = letter["key"].encode() if letter.get("key") else None
+            await client.send_and_wait(topic, value=original_bytes(letter), key=key)
+            sent += 1
+    finally:
+        await client.stop()
+    print(f"re-published {sent} dead letter(s); {skipped} not from a pipeline topic (see dlq list)", file=sys.stderr)
+    return 0

@@ -1,0 +1,21 @@
+"""Attributions by speaker from the SQLite store (case-insensitive substring match)."""
+
+from __future__ import annotations
+
+from pipeline.cli.summary import sqlite_path
+from pipeline.store_queries import quotes
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--speaker", required=True)
+    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--db", help="SQLite file (default: the configured sqlite sink)")
+
+
+def run(args, config) -> int:
+    rows = quotes(sqlite_path(args.db, config), args.speaker, args.limit)
+    for row in rows:
+        print(f"{row['speaker']} ({row['cue']}, {row['kind']}): {row['content']}\n    in: {row['title']}")
+    if not rows:
+        print("no quotes")
+    return 0

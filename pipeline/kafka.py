@@ -1,0 +1,148 @@
+"""Plain aiokafka clients for the commands that are not the worker (replay, tail, dlq).
+
+They connect to ``--broker`` / ``NEWSFLOW_BROKER``, or to the embedded broker of a
+``newsflow run`` in the same data folder, whose address that run writes down.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from pathlib import Path
+from typing import AsyncIterator, Iterable
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from pipeline import codec
+from pipeline.config import Config
+from pipeline.deadletter import dead_letter
+from pipeline.progress import Progress
+from pipeline.records import RawDocument
+from pipeline.replay import ReplayProblem, iter_documents
+from pipeline.topics import TOPIC_RECORDS, TopicNames
+from pipeline.urls import host_of
+
+log = logging.getLogger(__name__)
+
+# Whole HTML pages travel on news.raw; Kafka's 1 MB default is too small for some.
+MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+
+
+class NoBrokerError(RuntimeError):
+    """No broker configured and no running embedded broker found."""
+
+
+def address_file(config: Config) -> Path:
+    return config.data_dir / "broker.address"
+
+
+def resolve_bootstrap(config: Config) -> str:
+    """``--broker``, else the address an embedded ``newsflow run`` wrote down."""
+    if config.broker:
+        return config.broker
+    path = address_file(config)
+    if path.exists():
+        return path.read_text().strip()
+    raise NoBrokerError("no broker: pass --broker HOST:PORT or set NEWSFLOW_BROKER, "
+                        "or start `newsflow run` (it starts the embedded broker) in this folder first")
+
+
+def producer(bootstrap: str) -> AIOKafkaProducer:
+    # tansu rejects InitProducerId, so idempotence stays off (acks=1, at-least-once).
+    return AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks=1,
+                            max_request_size=MAX_MESSAGE_BYTES, linger_ms=5)
+
+
+async def ensure_topics(bootstrap: str, names: TopicNames, partitions: int) -> None:
+    """Create the pipeline's topics when missing (a worker would too, on start)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [NewTopic(names.name(b), partitions, 1) for b in TOPIC_RECORDS if names.name(b) not in existing]
+        if wanted:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(wanted)
+    finally:
+        await admin.close()
+
+
+def raw_key(doc: RawDocument) -> bytes:
+    """news.raw is keyed by site, so one stripper instance sees all of a site's pages."""
+    return (host_of(doc.url) if doc.url else doc.id).encode()
+
+
+async def publish_replay(send, names: TopicNames, paths: Iterable[str | Path],
+                         progress: Progress | None = None) -> tuple[int, int]:
+    """Send every document in ``paths`` to news.raw, and unreadable ones to news.dlq.
+
+    ``send(topic, key, value)`` is an async callable (aiokafka or Faust).
+    Returns (documents sent, problems dead-lettered).
+    """
+    sent = problems = 0
+    for item in iter_documents(paths):
+        if isinstance(item, ReplayProblem):
+            letter = dead_letter("replay", item.error, topic=item.path, payload=item.payload)
+            await send(names.dlq, None, codec.encode(letter))
+            log.warning("replay: %s: %s", item.path, item.error)
+            problems += 1
+            continue
+        if progress is not None:
+            progress.expect(item.id)
+        await send(names.raw, raw_key(item), codec.encode(item, base_topic="news.raw"))
+        sent += 1
+    return sent, problems
+
+
+async def replay_files(config: Config, paths: Iterable[str | Path]) -> tuple[int, int]:
+    """``newsflow replay``: publish files with a plain producer."""
+    bootstrap = resolve_bootstrap(config)
+    names = TopicNames(config.topic_prefix)
+    await ensure_topics(bootstrap, names, config.partitions)
+    client = producer(bootstrap)
+    await client.start()
+    try:
+        async def send(topic, key, value):
+            await client.send_and_wait(topic, value=value, key=key)
+        return await publish_replay(send, names, paths)
+    finally:
+        await client.stop()
+
+
+async def read_topic(bootstrap: str, topic: str, *, follow: bool, group: str | None = None,
+                     idle_timeout: float = 2.0) -> AsyncIterator:
+    """Messages of a topic from the beginning; without ``follow``, stop at the end."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, auto_offset_reset="earliest",
+                                enable_auto_commit=group is not None, fetch_max_bytes=MAX_MESSAGE_BYTES)
+    await consumer.start()
+    try:
+        partitions = consumer.partitions_for_topic(topic) or await _partitions(consumer, topic)
+        if group is None:
+            consumer.assign([TopicPartition(topic, p) for p in partitions])
+            await consumer.seek_to_beginning()
+        else:
+            consumer.subscribe([topic])
+        async for message in _messages(consumer, follow, idle_timeout):
+            yield message
+    finally:
+        await consumer.stop()
+
+
+async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    await consumer.topics()  # refreshes metadata
+    partitions = consumer.partitions_for_topic(topic)
+    if not partitions:
+        raise NoBrokerError(f"topic {topic!r} does not exist on the broker")
+    return partitions
+
+
+async def _messages(consumer: AIOKafkaConsumer, follow: bool, idle_timeout: float):
+    while True:
+        batches = await consumer.getmany(timeout_ms=int(idle_timeout * 1000))
+        if not batches and not follow:
+            return
+        for partition_messages in batches.values():
+            for message in partition_messages:
+                yield message

@@ -1,0 +1,59 @@
+"""Progress of documents through the pipeline, for ``run --exit-when-idle``.
+
+The worker process replays documents, and its sink agent reports what each sink
+stored; a document is finished when every sink has it, or when it was dead-lettered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Progress:
+    """Which expected documents have reached every sink (or the dead-letter topic)."""
+
+    sink_names: tuple[str, ...] = ()
+    expected: set[str] = field(default_factory=set)
+    stored: dict[str, set[str]] = field(default_factory=dict)
+    dead_ids: set[str] = field(default_factory=set)
+    dead_count: int = 0
+    replay_done: bool = False
+    changed: asyncio.Event | None = None
+
+    def expect(self, doc_id: str) -> None:
+        self.expected.add(doc_id)
+
+    def finish_replay(self) -> None:
+        self.replay_done = True
+        self._notify()
+
+    def stored_in(self, sink_name: str, ids: list[str]) -> None:
+        self.stored.setdefault(sink_name, set()).update(ids)
+        self._notify()
+
+    def dead(self, doc_id: str | None) -> None:
+        self.dead_count += 1
+        if doc_id:
+            self.dead_ids.add(doc_id)
+        self._notify()
+
+    def finished(self) -> set[str]:
+        in_all = set.intersection(*(self.stored.get(n, set()) for n in self.sink_names)) if self.sink_names else set()
+        return (in_all | self.dead_ids) & self.expected
+
+    @property
+    def idle(self) -> bool:
+        """True once replay is over and every expected document is finished."""
+        return self.replay_done and self.finished() == self.expected
+
+    async def wait_idle(self) -> None:
+        while not self.idle:
+            self.changed = self.changed or asyncio.Event()
+            self.changed.clear()
+            await self.changed.wait()
+
+    def _notify(self) -> None:
+        if self.changed is not None:
+            self.changed.set()

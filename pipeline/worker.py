@@ -1,0 +1,112 @@
+"""Running a worker in this process: broker (embedded if needed), sinks, agents, replay.
+
+With ``exit_when_idle`` the worker stops itself once every replayed document has
+reached every sink (or the dead-letter topic), and the exit code says which.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import faust
+
+from pipeline.app import create_pipeline
+from pipeline.broker import EmbeddedBroker
+from pipeline.config import Config
+from pipeline.kafka import address_file, publish_replay
+from pipeline.progress import Progress
+from pipeline.sinks import open_sink
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_DEAD_LETTERS = 0, 3
+
+
+@dataclass
+class RunOptions:
+    """What ``newsflow run`` was asked to do beyond the configuration."""
+
+    replay: list[Path] = field(default_factory=list)
+    exit_when_idle: bool = False
+    quiet: bool = False
+
+
+def run(config: Config, options: RunOptions) -> int:
+    """Start everything, block until stopped; returns the process exit code."""
+    sinks = [open_sink(spec, batch_size=config.sink_batch_size, max_delay=config.sink_max_delay)
+             for spec in config.default_sinks]
+    with embedded_broker_if_needed(config) as bootstrap:
+        progress = Progress(sink_names=tuple(s.name for s in sinks))
+        pipeline = create_pipeline(config, bootstrap, sinks=sinks, progress=progress)
+        outcome: dict[str, int] = {}
+        add_replay_task(pipeline, options, outcome)
+        announce(config, bootstrap, sinks, options)
+        worker = faust.Worker(pipeline.app, loglevel=config.log_level.upper(), quiet=True,
+                              redirect_stdouts=False)
+        with contextlib.suppress(SystemExit):
+            worker.execute_from_commandline()
+        return outcome.get("code", EXIT_OK)
+
+
+@contextlib.contextmanager
+def embedded_broker_if_needed(config: Config):
+    """Yield the bootstrap address; start tansu (and write its address down) when none is configured."""
+    if config.broker:
+        yield config.broker
+        return
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    with EmbeddedBroker(log_path=config.data_dir / "tansu.log") as broker:
+        address_file(config).write_text(broker.bootstrap + "\n")
+        try:
+            yield broker.bootstrap
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                address_file(config).unlink()
+
+
+def add_replay_task(pipeline, options: RunOptions, outcome: dict[str, int]) -> None:
+    """Publish the replay files once the worker runs; stop it when idle, if asked."""
+
+    @pipeline.app.task
+    async def replay_and_maybe_stop() -> None:
+        progress = pipeline.progress
+
+        async def send(topic, key, value):
+            await pipeline.app.topic(topic, key_type=bytes, value_type=bytes).send(key=key, value=value)
+
+        if options.replay:
+            sent, problems = await publish_replay(send, pipeline.names, options.replay, progress)
+            say(options, f"replayed {sent} document(s) into {pipeline.names.raw}"
+                         + (f", {problems} unreadable record(s) to {pipeline.names.dlq}" if problems else ""))
+        progress.finish_replay()
+        if not options.exit_when_idle:
+            return
+        await progress.wait_idle()
+        dead = progress.dead_ids & progress.expected
+        outcome["code"] = EXIT_DEAD_LETTERS if dead else EXIT_OK
+        say(options, f"idle: {len(progress.expected) - len(dead)} document(s) in every sink"
+                     + (f", {len(dead)} dead-lettered (see `newsflow dlq list`)" if dead else ""))
+        await close_sinks(pipeline.sinks)
+        os.kill(os.getpid(), signal.SIGTERM)  # the worker's own, orderly shutdown path
+
+
+async def close_sinks(sinks) -> None:
+    for sink in sinks:
+        await sink.close()
+
+
+def announce(config: Config, bootstrap: str, sinks, options: RunOptions) -> None:
+    where = "embedded tansu broker (topics kept in memory)" if not config.broker else "broker"
+    say(options, f"newsflow worker: {where} at {bootstrap}; sinks: {', '.join(s.name for s in sinks)}")
+
+
+def say(options: RunOptions, text: str) -> None:
+    if not options.quiet:
+        print(text, file=sys.stderr, flush=True)

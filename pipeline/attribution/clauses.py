@@ -109,9 +109,7 @@ def content_right(toks: list[Tok], i: int, hi: int, cue: Cue, subject: str) -> t
         if _that_ahead(toks, k, hi) is None:
             k = _skip_object(toks, k, hi)
     that = _that_ahead(toks, k, hi)
-    if that is not None and all(t.text[0].isupper() or t.low in WEEKDAYS | ADJUNCT_PREPS | _DETS
-                                or t.kind != "w" or t.low in ("reporters", "interview", "statement")
-                                for t in toks[k:that]):
+    if that is not None and (that == k or toks[k].low in WEEKDAYS | ADJUNCT_PREPS or toks[k].text[0].isupper()):
         k = that
     else:
         k = _skip_adjuncts(toks, k, hi)
@@ -158,12 +156,16 @@ def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: 
         return False  # "said, however, ..." is not a content start
     if cue.klass == "to":
         return first.low == "to" and words >= 2
-    if first.low in _BAD_CONTENT_START or words < 3:
+    if cue.klass == "object" and first.low in ("for", "on") and words >= 2:
+        return True  # "called for a ban", "called on Congress to act"
+    if first.low in _BAD_CONTENT_START or words < (1 if cue.klass == "object" else 3):
         return False
     if cue.klass == "say" or colon:
         return True
     if cue.klass == "evidence" and subject in EVIDENCE_HEADS:
         return True
+    if cue.klass == "object":
+        return first.low not in ("to", "up", "out", "off", "back", "in", "it")
     return first.low in ("that", "whether", "if") or (cue.lemma in OBJECT_VERBS and first.low == "that")
 
 

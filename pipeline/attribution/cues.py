@@ -8,6 +8,8 @@ A cue lemma has a *class* that tells the clause rules what may follow it:
                  is not an attribution).
 * ``tell``    -- like ``say`` but takes an object first ("told reporters ...").
 * ``to``      -- an infinitive follows ("wants to ...", "vowed to ...").
+* ``object``  -- the object noun phrase (or a "that"-clause) is the content
+                 ("criticized Rubio for ...", "reported earnings of ...").
 * ``evidence``-- find/show-type verbs: a "that"-clause, or any clause when the
                  subject is a poll, study, report and the like.
 
@@ -39,22 +41,32 @@ _LEMMAS: dict[str, tuple[str, bool]] = {
     "boast": ("say", True), "brag": ("say", True), "testify": ("say", True),
     "warn": ("say", True), "suggest": ("say", True), "charge": ("that", True),
     "write": ("that", True), "tweet": ("say", True), "post": ("that", True),
-    "announce": ("that", True), "report": ("that", True), "add": ("that", True),
-    "note": ("that", True), "explain": ("that", True), "recall": ("that", True),
+    "announce": ("object", True), "report": ("object", True), "add": ("that", True),
+    "note": ("object", True), "explain": ("that", True), "recall": ("that", True),
     "reply": ("that", True), "respond": ("that", True), "answer": ("that", True),
-    "stress": ("that", True), "emphasize": ("that", True), "confirm": ("that", True),
-    "deny": ("that", True), "observe": ("that", True), "remark": ("that", True),
+    "stress": ("that", True), "emphasize": ("that", True), "confirm": ("object", True),
+    "deny": ("object", True), "observe": ("that", True), "remark": ("that", True),
     "conclude": ("that", True), "continue": ("that", True), "joke": ("that", True),
-    "quip": ("that", True), "ask": ("that", True), "wonder": ("that", True),
+    "quip": ("that", True), "ask": ("object", True), "wonder": ("that", True),
     "reiterate": ("that", True), "repeat": ("that", True), "indicate": ("that", True),
     "signal": ("that", True), "hint": ("that", True), "counter": ("that", True),
     "retort": ("that", True), "shout": ("that", True), "yell": ("that", True),
     "proclaim": ("say", True), "agree": ("that", True),
-    "disclose": ("that", True), "reveal": ("that", True), "speculate": ("that", True),
-    "caution": ("that", True), "urge": ("that", True), "demand": ("that", True),
-    "estimate": ("that", True), "point": ("that", True), "mention": ("that", True),
-    "vow": ("say", True), "promise": ("say", True), "pledge": ("that", True),
+    "disclose": ("that", True), "reveal": ("object", True), "speculate": ("that", True),
+    "caution": ("that", True), "urge": ("object", True), "demand": ("that", True),
+    "estimate": ("that", True), "point": ("that", True), "mention": ("object", True),
+    "vow": ("say", True), "promise": ("say", True), "pledge": ("object", True),
     "threaten": ("to", True),
+    # an object noun phrase is the content ("criticized Rubio for ...", "reported earnings")
+    "criticize": ("object", True), "praise": ("object", True), "call": ("object", True),
+    "accuse": ("object", True), "attack": ("object", True), "blast": ("object", True),
+    "slam": ("object", True), "condemn": ("object", True), "question": ("object", True),
+    "dismiss": ("object", True), "defend": ("object", True), "reject": ("object", True),
+    "blame": ("object", True), "applaud": ("object", True), "decry": ("object", True),
+    "cite": ("object", True), "describe": ("object", True), "propose": ("object", True),
+    "endorse": ("object", False), "support": ("object", False), "oppose": ("object", False),
+    "tout": ("object", True), "rebuke": ("object", True), "lament": ("object", True),
+    "welcome": ("object", True),
     # speech with an object first
     "tell": ("tell", True), "assure": ("tell", True), "inform": ("tell", True),
     "remind": ("tell", True), "notify": ("tell", True),
@@ -108,7 +120,10 @@ def _regular_forms(lemma: str) -> tuple[str, ...]:
 
 
 # Forms that are nouns far more often than verbs in news ("the state", "a post").
-_NOUN_FORMS = frozenset("state states post posts plan note notes point points estimate estimates".split())
+_NOUN_FORMS = frozenset(
+    "state states post posts plan note notes point points estimate estimates call calls "
+    "question questions support attack attacks report reports welcome cite".split()
+)
 
 
 def _build() -> dict[str, Cue]:

@@ -16,7 +16,9 @@ def canonicalize(url: str) -> str:
     courlan lower-cases scheme and host, drops default ports and tracking
     parameters (utm_*, fbclid, gclid...) and sorts the query; we also drop the
     fragment, a leading ``www.`` and a trailing slash, which news sites use
-    interchangeably for one article.
+    interchangeably for one article, and fold http into https.  Unlike courlan's
+    ``strict`` mode we keep non-tracking query parameters: ``story.php?sid=123``
+    and ``?sid=124`` are different articles.
     """
     try:
         url = normalize_url(url.strip(), trailing_slash=False)
@@ -27,7 +29,8 @@ def canonicalize(url: str) -> str:
     path = parts.path.rstrip("/") or "/"
     if path == "/" and not parts.query:
         path = ""
-    return urlunsplit((parts.scheme, host, path, parts.query, ""))
+    scheme = "https" if parts.scheme == "http" else parts.scheme
+    return urlunsplit((scheme, host, path, parts.query, ""))
 
 
 class SeenUrls:

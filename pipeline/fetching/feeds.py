@@ -92,7 +92,8 @@ def _entry_from_feedparser(item: Any, feed: ParsedFeed) -> FeedEntry | None:
     return FeedEntry(
         link=urljoin(feed.url, link.strip()), title=_clean(item.get("title")),
         published=_iso_struct(item.get("published_parsed")),
-        updated=_iso_struct(item.get("updated_parsed")), authors=authors,
+        # dict.get: feedparser's own get() silently maps a missing updated to published.
+        updated=_iso_struct(dict.get(item, "updated_parsed")), authors=authors,
         entry_id=item.get("id"), language=feed.language, feed_title=feed.title, feed_url=feed.url)
 
 

@@ -16,7 +16,7 @@ import socket
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -95,13 +95,14 @@ class GuardedResolver(AbstractResolver):
     to (no DNS-rebinding gap), and every redirect hop is checked again.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, address_ok: Callable[[str], bool] = is_public_address) -> None:
         self._inner = ThreadedResolver()
+        self._address_ok = address_ok
 
     async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[Any]:
         infos = await self._inner.resolve(host, port, family)
         for info in infos:
-            if not is_public_address(info["host"]):
+            if not self._address_ok(info["host"]):
                 raise BlockedAddress(f"{host} resolves to non-public address {info['host']}")
         return infos
 
@@ -130,11 +131,17 @@ class HttpClient:
 
     ``get()`` never raises for network or HTTP trouble; it returns a ``FetchResult``
     whose ``outcome`` says what happened, and counts it in ``stats``.
+    ``address_policy(ip) -> bool`` replaces the default rule (public addresses only,
+    or anything with ``allow_private_addresses``), e.g. to allow one internal host.
     """
 
     def __init__(self, settings: FetchSettings, stats: FetchStats | None = None,
-                 scheduler: HostScheduler | None = None, warc: "WarcWriter | None" = None) -> None:
+                 scheduler: HostScheduler | None = None, warc: "WarcWriter | None" = None,
+                 address_policy: Callable[[str], bool] | None = None) -> None:
         self.settings = settings
+        if address_policy is None and not settings.allow_private_addresses:
+            address_policy = is_public_address
+        self.address_policy = address_policy  # None: every address is fine
         self.stats = stats or FetchStats()
         self.scheduler = scheduler
         self.warc = warc
@@ -152,7 +159,7 @@ class HttpClient:
         if self._session is not None:
             return
         s = self.settings
-        resolver = None if s.allow_private_addresses else GuardedResolver()
+        resolver = GuardedResolver(self.address_policy) if self.address_policy else None
         connector = aiohttp.TCPConnector(limit=s.global_concurrency, resolver=resolver,
                                          ttl_dns_cache=300)
         timeout = aiohttp.ClientTimeout(total=s.total_timeout, connect=s.connect_timeout,
@@ -235,13 +242,13 @@ class HttpClient:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return FetchResult(url, url, "bad_url", error="not an http(s) URL")
-        if self.settings.allow_private_addresses:
+        if self.address_policy is None:
             return None
         try:
-            public = is_public_address(parts.hostname)
+            allowed = self.address_policy(parts.hostname)
         except ValueError:
             return None  # a name, not an address
-        if public:
+        if allowed:
             return None
         return FetchResult(url, url, "blocked_address", error=f"non-public address {parts.hostname}")
 

@@ -23,6 +23,7 @@ class _Host:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     delay: float = 0.0  # extra delay asked for by robots.txt Crawl-delay
     not_before: float = 0.0  # monotonic time before which no request may start
+    last_end: float = float("-inf")  # when the last request to the host finished
     waiting: int = 0
 
 
@@ -43,8 +44,13 @@ class HostScheduler:
         self._max_idle_hosts = max_idle_hosts
 
     def set_crawl_delay(self, host: str, seconds: float | None) -> None:
-        """Honour a robots.txt Crawl-delay for ``host`` (capped at ``max_delay``)."""
-        self._host(host).delay = min(float(seconds or 0.0), self.max_delay)
+        """Honour a robots.txt Crawl-delay for ``host`` (capped at ``max_delay``).
+
+        It applies from the request that fetched robots.txt onwards.
+        """
+        entry = self._host(host)
+        entry.delay = min(float(seconds or 0.0), self.max_delay)
+        entry.not_before = max(entry.not_before, entry.last_end + self.delay_for(host))
 
     def defer(self, host: str, seconds: float) -> None:
         """Start no request to ``host`` for ``seconds`` (429/503 Retry-After)."""
@@ -69,8 +75,9 @@ class HostScheduler:
                     try:
                         yield
                     finally:
+                        entry.last_end = self._clock()
                         entry.not_before = max(entry.not_before,
-                                               self._clock() + self.delay_for(host))
+                                               entry.last_end + self.delay_for(host))
         finally:
             entry.waiting -= 1
 

@@ -23,7 +23,15 @@ from .segment import Tok
 from .speakers import PRONOUNS, skip_aux_left, source_left, source_right
 
 _END_PUNCT = frozenset(".!?;:,—–…")
-_BAD_CONTENT_START = frozenset("to about of for with by from into so as than like".split())
+_BAD_CONTENT_START = frozenset(
+    "to about of for with by from into so as than like before after during when while because since until "
+    "is are was were has have had will would can could may might and".split()
+)
+_NOMINAL_BEFORE = frozenset(
+    "the a an his her their its our my your this these those some any no every each such "
+    "made make makes renewed strong".split()
+)
+_BE = frozenset("is are was were be been being am 's".split())
 _OBJECT_PRONOUNS = frozenset("him her them us me you reporters journalists".split())
 _DETS = frozenset("the a an his her their its this that these those".split())
 _CLAUSE_CONJ = frozenset("but and while whereas yet".split())
@@ -52,12 +60,22 @@ def cue_at(toks: list[Tok], i: int) -> tuple[Cue, int] | None:
     cue = CUE_FORMS[tok.low]
     if i > 0 and toks[i - 1].low == "to" and cue.klass != "to":
         return None  # "declined to say" is the infinitive of another cue
+    if i > 0 and (toks[i - 1].low in _NOMINAL_BEFORE or _passive(toks, i)):
+        return None  # "the proposed rule", "his plans to", "was announced"
     particle = PARTICLES.get(cue.lemma)
     if particle:
         if i + 1 >= len(toks) or toks[i + 1].low != particle:
             return None
         return cue, i + 1
     return cue, i
+
+
+def _passive(toks: list[Tok], i: int) -> bool:
+    """``was announced``, ``were told``: a participle after a form of *be*."""
+    j = i - 1
+    while j >= 0 and toks[j].low in ("also", "not", "widely", "long", "never", "often", "being"):
+        j -= 1
+    return j >= 0 and toks[j].low in _BE and toks[i].low.endswith(("ed", "en", "ld", "wn", "ught"))
 
 
 def _trim_end(toks: list[Tok], a: int, b: int) -> int:
@@ -197,8 +215,8 @@ def _loose_tail(toks: list[Tok], left: tuple[int, int], k: int, hi: int) -> bool
     """After a quote, or before ", adding ...", any tail may follow the cue."""
     if k < hi and toks[k].text == "," and k + 1 < hi and toks[k + 1].low.endswith("ing"):
         return True
-    if toks[left[1]].kind != "q":
-        return False
+    if toks[left[1]].kind != "q" or toks[left[0]].kind != "q":
+        return False  # "In an interview on “Face the Nation,” Ryan said ..." is not a quote frame
     return k >= hi or not (toks[k].low == "that" or toks[k].kind == "q")
 
 

@@ -28,7 +28,10 @@ _TIME_WORDS = frozenset(
 )
 _APPOSITIVE_START = frozenset("a an the his her their its one another".split())
 _NAME_PREPS = frozenset("of for at in on to and which who whom whose".split())
-_BAD_FIRST = frozenset("not never also then there here what how why".split())
+_APPOSITIVE_BAD_START = frozenset(
+    "and but or so because although though when while after before if as since yet then".split()
+)
+_BAD_FIRST = frozenset("not never also then there here what how why don't do please let".split())
 _NP_PUNCT = frozenset("-.&’'()")
 _MAX_NP = 10
 _MAX_APPOSITIVE = 25
@@ -112,8 +115,8 @@ def _appositive_source(toks: list[Tok], lo: int, j: int) -> tuple[int, int] | No
         if toks[k].kind == "q" or toks[k].text in ".;:":
             return None
         if toks[k].text == ",":
-            if k == j - 1:
-                return None
+            if k == j - 1 or toks[k + 1].low in _APPOSITIVE_BAD_START:
+                return None  # ", and the meeting soured from there, said": not an appositive
             a = np_left(toks, lo, k - 1)
             return None if a is None else (a, j - 1)
     return None
@@ -132,8 +135,9 @@ def source_right(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
             if nxt is None or not (nxt.text[0].isupper() or nxt.text[0].isdigit() or nxt.low in _APPOSITIVE_START):
                 break  # ", who ...", ", adding ...", ", half joking": the name ended
             seen_comma = True
-        elif not seen_comma and tok.kind == "w" and tok.low in _BOUNDARY_WORDS - _NAME_PREPS:
-            return None  # "said the group is ...": a clause, not a name
+        elif not seen_comma and tok.kind == "w" and (tok.low in _BOUNDARY_WORDS - _NAME_PREPS
+                                                      or tok.text.islower() and tok.low.endswith("ed")):
+            return None  # "said the group is ...", "said Trump lied": a clause, not a name
         elif not seen_comma and tok.low in ("in", "during", "at", "on", "when", "after", "before", "while", "via", "to") \
                 and end > k:
             break

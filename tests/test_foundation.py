@@ -1,0 +1,194 @@
+"""Unit tests of the broker-free foundation: config, replay readers, ids, progress, CLI edges."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+import yaml
+
+import pipeline
+from pipeline import codec
+from pipeline.config import Config, ConfigError, build_config, mask_secrets
+from pipeline.deadletter import dead_letter
+from pipeline.progress import Progress
+from pipeline.replay import ReplayProblem, iter_documents
+from tests.conftest import REPO, SEEDS, newsflow
+
+SEED = next(SEEDS.glob("*.txt"))
+
+
+# --- configuration -------------------------------------------------------------------------
+
+def test_environment_settings_are_typed_and_flags_win():
+    config = build_config({"partitions": 4}, environ={"NEWSFLOW_PARTITIONS": "2", "NEWSFLOW_BROKER": "k:9092",
+                                                      "NEWSFLOW_VALIDATE_OUTPUT": "yes"})
+    assert config.partitions == 4 and config.broker == "k:9092" and config.validate_output is True
+
+
+@pytest.mark.parametrize("environ, message", [
+    ({"NEWSFLOW_PARTITONS": "2"}, "unknown setting NEWSFLOW_PARTITONS"),
+    ({"NEWSFLOW_PARTITIONS": "two"}, "not a valid int"),
+    ({"NEWSFLOW_VALIDATE_OUTPUT": "maybe"}, "not a valid bool"),
+    ({"NEWSFLOW_PARTITIONS": "0"}, "at least 1"),
+])
+def test_mistyped_settings_are_errors(environ, message):
+    with pytest.raises(ConfigError, match=message):
+        build_config(environ=environ)
+
+
+def test_config_is_frozen_and_masks_secrets():
+    config = Config(sinks=("postgresql://news:hunter2@db:5432/news",))
+    with pytest.raises(Exception):
+        config.partitions = 3  # type: ignore[misc]
+    assert "hunter2" not in json.dumps(config.describe())
+    assert mask_secrets("postgres://u:p@h/d") == "postgres://u:***@h/d"
+
+
+# --- replay readers and ids ----------------------------------------------------------------
+
+def test_seed_text_file_gives_title_and_stable_content_id(tmp_path):
+    (first,) = iter_documents([SEED])
+    (again,) = iter_documents([SEED])
+    assert first.title.startswith("Senior defense official") and first.content_type == "text/plain"
+    assert first.id == again.id and first.id.startswith("sha1:")
+    copy = tmp_path / "copy.txt"
+    copy.write_text(SEED.read_text() + "\n\n")  # trailing whitespace does not change the id
+    assert next(iter_documents([copy])).id == first.id
+
+
+def test_json_and_jsonl_records_with_url_get_url_ids(tmp_path):
+    records = [{"url": "https://www.example.com/a/story/?utm_source=rss#top", "html": "<p>x</p>"},
+               {"url": "http://example.com/a/story", "text": "Title\n\nBody"}]
+    (tmp_path / "two.json").write_text(json.dumps(records))
+    (tmp_path / "one.jsonl").write_text(json.dumps(records[1]) + "\n")
+    docs = list(iter_documents([tmp_path]))
+    assert [d.content_type for d in docs] == ["text/plain", "text/html", "text/plain"]
+    assert len({d.id for d in docs}) == 1 and docs[0].id.startswith("url:")
+    assert docs[1].canonical_url == "https://example.com/a/story"
+
+
+def test_html_file_uses_canonical_link_for_its_id(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text('<html><head><link rel="canonical" href="https://news.example/x"></head><body></body></html>')
+    (doc,) = iter_documents([page])
+    assert doc.url == "https://news.example/x" and doc.id.startswith("url:")
+
+
+def test_bad_records_become_problems_not_exceptions(tmp_path):
+    (tmp_path / "bad.jsonl").write_text('{"url": "https://a.example/1", "text": "ok"}\n{nope\n{"url": "x"}\n')
+    (tmp_path / "bad.json").write_text("{")
+    (tmp_path / "notes.txt").write_bytes(b"\xff\xfe\xfa not utf-8")
+    items = list(iter_documents([tmp_path]))
+    problems = [i for i in items if isinstance(i, ReplayProblem)]
+    assert len(items) - len(problems) == 1
+    errors = " | ".join(p.error for p in problems)
+    assert "line 2: not JSON" in errors and "neither an 'html' nor a 'text'" in errors
+    assert "UnicodeDecodeError" in errors and "JSONDecodeError" in errors
+
+
+def test_missing_replay_path_is_a_clear_error():
+    with pytest.raises(FileNotFoundError, match="no such file or folder"):
+        list(iter_documents(["/nonexistent/seeds"]))
+
+
+# --- dead letters and codec ----------------------------------------------------------------
+
+def test_dead_letter_keeps_exact_bytes_and_reason():
+    raw = b"\xff\x00garbage"
+    letter = dead_letter("stripper", ValueError("bad"), topic="news.raw", payload=raw, key=b"k", offset=7)
+    assert base64.b64decode(letter.payload_b64) == raw and letter.error == "bad"
+    assert letter.error_type == "ValueError" and letter.key == "k" and letter.offset == 7
+    assert codec.decode(codec.encode(letter, base_topic="news.dlq"), "news.dlq") == letter
+    text_letter = dead_letter("replay", "broken", topic="f.jsonl", payload="{x")
+    assert text_letter.payload_b64 is None and text_letter.payload == "{x"
+
+
+@pytest.mark.parametrize("value, message", [(b"{nope", "not JSON"), (b"[1]", "JSON object"),
+                                            (None, "empty"), (b'{"id": 1}', "schema")])
+def test_decode_rejects_poison_with_clear_errors(value, message):
+    with pytest.raises(codec.DecodeError, match=message):
+        codec.decode(value, "news.raw")
+
+
+# --- progress (exit-when-idle) ---------------------------------------------------------------
+
+def test_progress_is_idle_only_when_every_sink_has_every_document():
+    progress = Progress(sink_names=("a", "b"))
+    progress.expect("1"), progress.expect("2")
+    progress.finish_replay()
+    progress.stored_in("a", ["1", "2"])
+    assert not progress.idle
+    progress.stored_in("b", ["1"])
+    assert not progress.idle
+    progress.dead("2")
+    assert progress.idle
+
+
+def test_progress_wait_idle_wakes_up():
+    async def scenario():
+        progress = Progress(sink_names=("a",))
+        progress.expect("1")
+        waiter = asyncio.ensure_future(progress.wait_idle())
+        await asyncio.sleep(0.01)
+        assert not waiter.done()
+        progress.finish_replay(), progress.stored_in("a", ["1"])
+        await asyncio.wait_for(waiter, 1)
+    asyncio.run(scenario())
+
+
+# --- public surface, CLI and deployment files -------------------------------------------------
+
+def test_public_api_exports_exactly_all():
+    for name in pipeline.__all__:
+        assert getattr(pipeline, name) is not None
+    assert {"strip_boilerplate", "find_attributions", "extract"} <= set(pipeline.__all__)
+    with pytest.raises(AttributeError):
+        pipeline.not_there  # noqa: B018
+
+
+def test_extract_cli_prints_one_enriched_record_per_input():
+    result = newsflow("extract", str(SEED), "-", input="Plain title\n\nThe mayor said the bridge will reopen.\n")
+    assert result.returncode == 0, result.stderr
+    first, second = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert first["article"]["title"].startswith("Senior defense official")
+    assert any(a["speaker"] == "a senior U.S. defense official" for a in first["attributions"])
+    assert second["article"]["body"].startswith("The mayor said")
+
+
+def test_unknown_setting_makes_the_cli_fail_clearly():
+    result = newsflow("schemas", env={"NEWSFLOW_BROKR": "x:1"})
+    assert result.returncode == 2 and "unknown setting NEWSFLOW_BROKR" in result.stderr
+
+
+def test_replay_without_broker_says_how_to_get_one(tmp_path):
+    result = newsflow("replay", "--data-dir", str(tmp_path), str(SEED))
+    assert result.returncode == 1 and "no broker" in result.stderr
+
+
+def test_schemas_cli_prints_every_topic_schema():
+    result = newsflow("schemas")
+    assert set(orjson.loads(result.stdout)) == {"news.raw", "news.clean", "news.enriched", "news.dlq"}
+
+
+def test_docker_compose_names_the_documented_services_and_settings():
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"kafka", "postgres", "newsflow"} <= set(services)
+    assert "broker,controller" in services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"]  # KRaft
+    worker_env = services["newsflow"]["environment"]
+    assert worker_env["NEWSFLOW_BROKER"] == "kafka:9092"
+    assert worker_env["NEWSFLOW_SINKS"].startswith("postgresql://")
+    readme = (REPO / "README.md").read_text()
+    for name in ("docker-compose", "KRaft", "NEWSFLOW_BROKER", "NEWSFLOW_SINKS"):
+        assert name in readme
+    build_config(environ={k: str(v) for k, v in worker_env.items()})  # the compose settings are valid
+
+
+def test_ci_runs_the_readme_test_command():
+    command = [l for l in (REPO / ".ci/run").read_text().splitlines() if l and not l.startswith("#")][-1]
+    assert command in (REPO / "README.md").read_text()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import schemas
+from pipeline import codec, schemas
 from pipeline.records import (Attribution, CleanArticle, DeadLetter, EnrichedArticle, RawDocument, Removal)
 from pipeline.topics import TOPIC_RECORDS
 
@@ -37,6 +37,7 @@ def sample_records():
 def test_record_serialises_to_valid_schema_value(topic):
     record = sample_records()[topic]
     schemas.validate(topic, record.to_dict())
+    assert codec.encode(record) == codec.encode(record, base_topic=topic)  # fast path, same bytes
     assert type(record).from_dict(json.loads(json.dumps(record.to_dict()))) == record
 
 

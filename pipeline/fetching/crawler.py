@@ -200,13 +200,21 @@ class FeedCrawler:
 
     async def _handle_entries(self, state: FeedState, entries: list[FeedEntry],
                               report: PollReport) -> int:
-        """Fetch the entries this feed has not shown before; returns how many were new."""
-        new = [e for e in entries if not state.has_seen(entry_key(e.link, e.updated))]
+        """Fetch the entries this feed has not shown before; returns how many were new.
+
+        The feed's own bounded memory answers first; the global seen-URL store
+        catches entries that scrolled out of it (long sitemaps) or came via
+        another feed, so they neither get fetched again nor count as news.
+        """
+        fresh = [e for e in entries if not state.has_seen(entry_key(e.link, e.updated))]
+        wanted = [self.seen.should_fetch(canonicalize(e.link), e.updated) for e in fresh]
+        new = [e for e, want in zip(fresh, wanted) if want]
+        known = [entry_key(e.link, e.updated) for e, want in zip(fresh, wanted) if not want]
         report.new_entries += len(new)
         batch = new[: self.settings.max_articles_per_poll]
         outcomes = await asyncio.gather(*(self._article(e, report) for e in batch))
         done = [entry_key(e.link, e.updated) for e, final in zip(batch, outcomes) if final]
-        state.mark_seen(done, self.settings.max_seen_per_feed)
+        state.mark_seen(known + done, self.settings.max_seen_per_feed)
         return len(new)
 
     async def _article(self, entry: FeedEntry, report: PollReport) -> bool:

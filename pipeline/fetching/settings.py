@@ -34,7 +34,7 @@ class FetchSettings:
     default_poll_interval: float = 900.0
     max_poll_interval: float = 6 * 3600.0
     poll_jitter: float = 0.1  # fraction of the interval, so feeds drift apart
-    max_seen_per_feed: int = 500
+    max_seen_per_feed: int = 300  # entry fingerprints per FeedState (~70 B each in memory)
     max_seen_urls: int = 200_000
     max_articles_per_poll: int = 100  # per feed; a freshly added feed may list thousands
     max_child_sitemaps: int = 20

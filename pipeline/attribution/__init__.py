@@ -36,6 +36,8 @@ def looks_english(text: str, sample: int = 400, floor: float = 0.15) -> bool:
     if len(words) < 3:
         return False
     hits = sum(1 for w in words if w.lower() in _FUNCTION_WORDS)
+    if len(words) < 30:  # a single sentence: one clear English function word will do
+        return hits >= 1
     return hits / len(words) >= floor
 
 

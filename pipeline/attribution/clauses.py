@@ -127,7 +127,7 @@ def content_right(toks: list[Tok], i: int, hi: int, cue: Cue, subject: str) -> t
         if _that_ahead(toks, k, hi) is None:
             k = _skip_object(toks, k, hi)
     that = _that_ahead(toks, k, hi)
-    if that is not None and (that == k or toks[k].low in WEEKDAYS | ADJUNCT_PREPS or toks[k].text[0].isupper()):
+    if that is not None and (that == k or toks[k].low in WEEKDAYS | ADJUNCT_PREPS or cue.lemma in OBJECT_VERBS):
         k = that
     else:
         k = _skip_adjuncts(toks, k, hi)
@@ -178,7 +178,7 @@ def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: 
         return True  # "called for a ban", "called on Congress to act"
     if first.low in _BAD_CONTENT_START or words < (1 if cue.klass == "object" else 3):
         return False
-    if cue.klass == "say" or colon:
+    if cue.klass in ("say", "tell") or colon:
         return True
     if cue.klass == "evidence" and subject in EVIDENCE_HEADS:
         return True
@@ -245,7 +245,8 @@ def at_cue(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:
     if found is None:
         return None
     cue, ci = found
-    shapes = (_final, _forward, _inverted) if toks[i - 1].text == "," else (_final, _inverted, _forward)
+    shapes = (_final, _parenthetical, _forward, _inverted) if toks[i - 1].text == "," \
+        else (_final, _parenthetical, _inverted, _forward)
     for shape in shapes:
         cand = shape(toks, lo, hi, i, ci, cue, para)
         if cand is not None:
@@ -269,6 +270,20 @@ def _final(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
     else:
         content = [left] + ([split] if split else [])
     return Cand(para, src, (i, ci), content, cue.speech, "final")
+
+
+def _parenthetical(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
+    """``The best chance, he said, is a deal``: content on both sides of the cue."""
+    if cue.klass not in ("say", "that") or ci + 2 >= hi or toks[ci + 1].text != ",":
+        return None
+    src = source_left(toks, lo, i)
+    if src is None or src[0] - 1 < lo or toks[src[0] - 1].text != "," or toks[src[0]].kind == "q":
+        return None
+    left = _left_content(toks, lo, src[0] - 1)
+    b = _trim_end(toks, ci + 2, hi - 1)
+    if left is None or toks[left[1]].kind == "q" or b - (ci + 2) < 2 or toks[ci + 2].kind != "w":
+        return None
+    return Cand(para, src, (i, ci), [left, (ci + 2, b)], cue.speech, "parenthetical")
 
 
 def _inverted(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:

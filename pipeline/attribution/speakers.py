@@ -19,13 +19,14 @@ _POSSESSIVE_ONLY = frozenset("his her their its our my your".split())
 _BOUNDARY_WORDS = frozenset(
     "that because while although though but when after before since if as so where whom "
     "whether than or unless until once whereas is are was were be been being am "
-    "to for with by from into about on at in over under against which who whom whose "
+    "to by into about over under against which who whom whose "
     "would will could can should may might must not do does did".split()
 )
 _TIME_WORDS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday today yesterday morning evening "
     "afternoon night week month year weekend".split()
 )
+_ADJUNCT_STARTS = frozenset("in during at on when after before while via to as".split())
 _APPOSITIVE_START = frozenset("a an the his her their its one another".split())
 _NAME_PREPS = frozenset("of for at in on to and which who whom whose".split())
 _APPOSITIVE_BAD_START = frozenset(
@@ -130,6 +131,8 @@ def source_right(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
         tok = toks[end]
         if tok.kind == "q" or tok.text in ".;:!?—" or (tok.text == "," and end + 1 < hi and toks[end + 1].kind == "q"):
             break
+        if not seen_comma and tok.low in _ADJUNCT_STARTS and end > k:
+            break  # "said the coach after the match"
         if tok.text == ",":
             nxt = toks[end + 1] if end + 1 < hi else None
             if nxt is None or not (nxt.text[0].isupper() or nxt.text[0].isdigit() or nxt.low in _APPOSITIVE_START):
@@ -138,9 +141,6 @@ def source_right(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
         elif not seen_comma and tok.kind == "w" and (tok.low in _BOUNDARY_WORDS - _NAME_PREPS
                                                       or tok.text.islower() and tok.low.endswith("ed")):
             return None  # "said the group is ...", "said Trump lied": a clause, not a name
-        elif not seen_comma and tok.low in ("in", "during", "at", "on", "when", "after", "before", "while", "via", "to") \
-                and end > k:
-            break
         end += 1
     while end > k and toks[end - 1].kind == "p" and toks[end - 1].text not in ")":
         end -= 1

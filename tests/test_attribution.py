@@ -1,0 +1,351 @@
+"""Tests for the rule-based attribution extractor (``pipeline.attribution``).
+
+Every passage here is written for the test; the PolNeAR bench data is only
+read by ``tests/test_bench_attribution.py``.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+import pipeline.attribution as attribution
+from pipeline.attribution import ATTRIBUTOR_VERSION, find_attributions
+from pipeline.records import Attribution
+
+SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_9b43b97295dd1a5c.txt"
+
+
+def one(text: str, **expect) -> Attribution:
+    """The single attribution in ``text``, checked against ``expect``."""
+    found = find_attributions(text)
+    assert len(found) == 1, [a.to_dict() for a in found]
+    return check(found[0], **expect)
+
+
+def check(att: Attribution, **expect) -> Attribution:
+    for name, value in expect.items():
+        assert getattr(att, name) == value, (name, getattr(att, name), att.to_dict())
+    return att
+
+
+def find(atts: list[Attribution], snippet: str) -> Attribution:
+    """The attribution whose content contains ``snippet``."""
+    hits = [a for a in atts if snippet in a.content]
+    assert hits, (snippet, [a.content for a in atts])
+    return hits[0]
+
+
+def assert_spans_consistent(text: str, atts: list[Attribution]) -> None:
+    for a in atts:
+        assert text[slice(*a.source_span)] == a.source
+        assert text[slice(*a.cue_span)] == a.cue
+        assert text[slice(*a.content_span)] == a.content
+        assert a.content_spans and a.content_spans[0][0] == a.content_span[0]
+        assert a.content_spans[-1][1] == a.content_span[1]
+        assert a.kind in ("direct", "mixed", "indirect")
+
+
+# ---------------------------------------------------------------- public surface
+
+def test_exports_and_version():
+    assert set(attribution.__all__) >= {"find_attributions", "ATTRIBUTOR_VERSION"}
+    for name in attribution.__all__:
+        assert hasattr(attribution, name)
+    assert ATTRIBUTOR_VERSION.startswith("rules-")
+
+
+def test_empty_and_blank_text():
+    assert find_attributions("") == []
+    assert find_attributions("   \n\n  ") == []
+
+
+# ---------------------------------------------------------------- direct quotes
+
+def test_direct_quote_cue_final():
+    text = "“The bridge will reopen in May,” Mayor Ana Ruiz said on Tuesday."
+    att = one(text, kind="direct", source="Mayor Ana Ruiz", cue="said", speech=True)
+    assert att.content == "“The bridge will reopen in May,”"
+
+
+def test_direct_quote_inverted_with_appositive():
+    text = '"We are short of nurses," said Tom Hale, a union steward at the clinic.'
+    att = one(text, kind="direct", cue="said")
+    assert att.source.startswith("Tom Hale")
+
+
+def test_direct_quote_after_colon():
+    text = "The governor said: “We will not raise taxes this year.”"
+    one(text, kind="direct", source="The governor", content="“We will not raise taxes this year.”")
+
+
+def test_direct_quote_with_unlisted_verb():
+    text = "“Is that a promise?” the reporter pressed."
+    one(text, kind="direct", source="the reporter", cue="pressed")
+
+
+def test_split_quote_is_one_attribution():
+    text = "“The budget is tight,” she said, “but the library stays open.”"
+    att = one(text, kind="direct", source="she")
+    assert [text[s:e] for s, e in att.content_spans] == ["“The budget is tight,”", "“but the library stays open.”"]
+    assert att.content_span == (att.content_spans[0][0], att.content_spans[-1][1])
+
+
+def test_follow_on_quote_sentence_joins_the_attribution():
+    text = "“We lost the vote,” the senator said. “We will try again next month.”"
+    att = one(text, kind="direct", source="the senator")
+    assert len(att.content_spans) == 2
+
+
+def test_multi_paragraph_quote():
+    text = ("Coach Lin told the players: “This season is about patience.\n\n"
+            "“Nobody expects us to win, and that is fine.”\n\n"
+            "The team lost its next game.")
+    atts = find_attributions(text)
+    assert len(atts) == 1
+    att = atts[0]
+    assert att.source == "Coach Lin"
+    assert len(att.content_spans) == 2
+    assert "Nobody expects us" in att.content
+    assert_spans_consistent(text, atts)
+
+
+def test_guillemets():
+    text = "«Nous allons gagner», said the French coach after the match."
+    one(text, kind="direct", source="the French coach", content="«Nous allons gagner»")
+
+
+def test_odd_quote_count_is_tolerated():
+    text = ("The 5'10\" guard scored twice. “We played well,” the coach said.\n\n"
+            "A stray mark ” appears here, and the mayor said the parade will go ahead.")
+    atts = find_attributions(text)
+    assert_spans_consistent(text, atts)
+    assert find(atts, "We played well").source == "the coach"
+    assert find(atts, "the parade will go ahead").source == "the mayor"
+
+
+def test_straight_typewriter_quotes():
+    text = "''The numbers do not add up,'' Ms. Park said."
+    one(text, kind="direct", source="Ms. Park")
+
+
+# ---------------------------------------------------------------- mixed and indirect
+
+def test_mixed_quote():
+    text = "The minister said the proposal was “dead on arrival” in parliament."
+    att = one(text, kind="mixed", source="The minister")
+    assert att.content.startswith("the proposal was")
+
+
+def test_indirect_said_that():
+    text = "The company said that profits fell by a third in the spring."
+    one(text, kind="indirect", source="The company", cue="said",
+        content="that profits fell by a third in the spring")
+
+
+def test_indirect_said_without_that():
+    text = "Police said the driver had fled the scene before dawn."
+    one(text, kind="indirect", source="Police", content="the driver had fled the scene before dawn")
+
+
+def test_indirect_cue_final():
+    text = "The factory will close next year, a spokeswoman for the firm said Friday."
+    one(text, kind="indirect", source="a spokeswoman for the firm",
+        content="The factory will close next year")
+
+
+def test_indirect_told_reporters():
+    text = "The senator told reporters the deal was close to done."
+    one(text, kind="indirect", source="The senator", cue="told", content="the deal was close to done")
+
+
+def test_indirect_told_object_that():
+    text = "The chief told the city council that overtime costs had doubled."
+    att = one(text, source="The chief", cue="told")
+    assert att.content == "that overtime costs had doubled"
+
+
+def test_indirect_inverted():
+    text = "Turnout was the highest in decades, said Maria Lopez, the county clerk."
+    att = one(text, kind="indirect", content="Turnout was the highest in decades")
+    assert att.source.startswith("Maria Lopez")
+
+
+def test_parenthetical_split_indirect():
+    text = "The best chance, he said, is a deal before the summer recess."
+    att = one(text, source="he", cue="said")
+    assert len(att.content_spans) == 2
+
+
+def test_according_to_final_and_initial():
+    text = ("Rents rose 9 percent last year, according to the housing agency.\n\n"
+            "According to two people familiar with the talks, the merger is off.")
+    atts = find_attributions(text)
+    assert len(atts) == 2
+    check(find(atts, "Rents rose"), source="the housing agency", cue="according to")
+    check(find(atts, "the merger is off"), source="two people familiar with the talks")
+
+
+def test_possessive_claim_that():
+    text = "Smith's claim that the tax would pay for itself drew laughter in the chamber."
+    att = find(find_attributions(text), "the tax would pay for itself")
+    check(att, source="Smith's", cue="claim", speech=True, kind="indirect")
+
+
+def test_possessive_claim_nested_in_a_verb_keeps_the_outermost():
+    text = "Critics rejected Smith's claim that the tax would pay for itself."
+    one(text, source="Critics", cue="rejected", content="Smith's claim that the tax would pay for itself")
+
+
+def test_object_cue():
+    text = "The mayor criticized the council for delaying the vote."
+    one(text, source="The mayor", cue="criticized", content="the council for delaying the vote")
+
+
+def test_outermost_only():
+    text = "The lawyer said her client believes the charges are false."
+    one(text, source="The lawyer", cue="said")
+
+
+def test_coordinated_clauses_are_two_attributions():
+    text = "The union said wages must rise, but the company said costs are too high."
+    atts = find_attributions(text)
+    assert [a.source for a in atts] == ["The union", "the company"]
+    assert atts[0].content == "wages must rise"
+
+
+# ---------------------------------------------------------------- non-speech
+
+@pytest.mark.parametrize("text, cue", [
+    ("The survey found that most voters oppose the plan.", "found"),
+    ("The governor believes the state can balance its budget.", "believes"),
+    ("Local farmers want to sell directly to schools.", "want"),
+    ("The data shows prices falling in every region.", "shows"),
+])
+def test_non_speech_flagged(text, cue):
+    one(text, cue=cue, speech=False)
+
+
+def test_speech_flag_true_for_say():
+    one("The judge said the trial would start in June.", speech=True)
+
+
+# ---------------------------------------------------------------- speakers
+
+def test_pronoun_resolves_to_earlier_full_mention():
+    text = ("The plan is sound, a senior Treasury official said Monday.\n\n"
+            "“We expect growth to return,” he said.")
+    atts = find_attributions(text)
+    assert find(atts, "We expect growth").speaker == "a senior Treasury official"
+
+
+def test_definite_description_resolves():
+    text = ("Talks will resume soon, a senior European diplomat said.\n\n"
+            "The diplomat said both sides had softened their demands.")
+    atts = find_attributions(text)
+    att = find(atts, "both sides had softened")
+    assert att.source == "The diplomat"
+    assert att.speaker == "a senior European diplomat"
+
+
+def test_surname_resolves_to_full_name():
+    text = ("Governor Maria Sanchez said the roads will be cleared by noon.\n\n"
+            "Sanchez added that schools will open late.")
+    atts = find_attributions(text)
+    assert find(atts, "schools will open late").speaker == "Governor Maria Sanchez"
+
+
+# ---------------------------------------------------------------- robustness
+
+@pytest.mark.parametrize("text", [
+    "« Nous ne céderons pas », a déclaré le ministre lundi. Il a ajouté que le budget serait voté en juin.",
+    "„Wir werden nicht nachgeben“, sagte der Minister am Montag. Er fügte hinzu, dass der Haushalt bald komme.",
+    "«No vamos a ceder», dijo el ministro el lunes. Añadió que el presupuesto se votará en junio.",
+    "“我们不会让步，”部长周一说。",
+])
+def test_non_english_returns_empty(text):
+    assert find_attributions(text) == []
+
+
+def test_long_article_is_fast_and_consistent():
+    para = ("“The river is rising,” the engineer said. Officials said the levee would hold, "
+            "according to the county.\n\n")
+    text = para * 400
+    t0 = time.perf_counter()
+    atts = find_attributions(text)
+    assert time.perf_counter() - t0 < 5
+    assert len(atts) >= 800
+    assert_spans_consistent(text, atts)
+
+
+def test_unclosed_quote_at_end_does_not_swallow_article():
+    text = "“This never closes, the mayor said.\n\nThe council said the budget passed."
+    atts = find_attributions(text)
+    assert_spans_consistent(text, atts)
+    assert find(atts, "the budget passed").source == "The council"
+
+
+# ---------------------------------------------------------------- the seed article
+
+def seed_body(raw: str) -> str:
+    """The article paragraphs: no title, caption, credit, tags or page furniture."""
+    paras = [p.strip() for p in raw.split("\n\n") if p.strip()]
+    body = []
+    for p in paras[2:]:  # title; caption and credit
+        if p.startswith(("Tags ", "Most Popular")):
+            break
+        body.append(p)
+    return "\n\n".join(body)
+
+
+@pytest.fixture(scope="module", params=["body", "whole file"])
+def seed(request):
+    raw = SEED.read_text(encoding="utf-8")
+    text = seed_body(raw) if request.param == "body" else raw
+    return text, find_attributions(text)
+
+
+def test_seed_spans(seed):
+    text, atts = seed
+    assert_spans_consistent(text, atts)
+
+
+def test_seed_lead(seed):
+    _, atts = seed
+    check(find(atts, "U.S. officials have not seen Belarusian troops"),
+          source="a senior U.S. defense official", cue="said", kind="indirect")
+
+
+def test_seed_told_reporters(seed):
+    _, atts = seed
+    att = find(atts, "We have seen no indications")
+    check(att, cue="told", kind="direct", speaker="a senior U.S. defense official")
+    assert "Our best information" in att.content  # the follow-on quote joins it
+
+
+def test_seed_they_said_quotes(seed):
+    _, atts = seed
+    for snippet in ("They have been slowed", "We do believe that their plans"):
+        check(find(atts, snippet), source="they", cue="said", kind="direct",
+              speaker="a senior U.S. defense official")
+
+
+def test_seed_according_to(seed):
+    _, atts = seed
+    check(find(atts, "roughly 16 miles away"), source="the official", cue="according to",
+          speaker="a senior U.S. defense official")
+
+
+def test_seed_reported_speech(seed):
+    _, atts = seed
+    check(find(atts, "Russian President Vladimir Putin so far has sent"), source="the official",
+          cue="said", speaker="a senior U.S. defense official")
+    check(find(atts, "Russian forces are frustrated"), source="The official", cue="said",
+          speaker="a senior U.S. defense official")
+
+
+def test_seed_reports_emerged(seed):
+    _, atts = seed
+    check(find(atts, "Belarus is preparing to send troops"), source="Reports", cue="emerged")

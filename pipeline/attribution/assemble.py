@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..records import Attribution
 from .clauses import Cand, sentence_candidates
-from .frames import dash_frame, fronted_frame, intro_frame, tail_frame
+from .frames import colon_intro, dash_frame, fronted_frame, intro_frame, tail_frame
 from .segment import Paragraph, Tok
 from .speakers import resolve_all
 
@@ -101,7 +101,7 @@ def _kind(toks: list[Tok], spans: list[tuple[int, int]], n_extra: int) -> str:
 
 def _record(text: str, para: Paragraph, cand: Cand, extra: list[tuple[int, int]]) -> dict:
     toks = para.toks
-    frags = sorted(_char_spans(toks, cand.content) + extra)
+    frags = sorted(_char_spans(toks, cand.content) + extra)  # content may be empty (colon intro)
     s_span = _char_spans(toks, [cand.source])[0] if cand.source else (0, 0)
     c_span = _char_spans(toks, [cand.cue])[0]
     return {
@@ -133,11 +133,15 @@ def assemble(text: str, paras: list[Paragraph]) -> list[Attribution]:
     """Build the records for a segmented text."""
     records: list[dict] = []
     last_quoted: dict | None = None
+    pending: tuple[Paragraph, Cand] | None = None
     for index, para in enumerate(paras):
         cands = _paragraph_cands(para, index)
+        taken = _take_colon_quote(records, pending, para)
+        pending = _colon_pending(para, index, cands)
         extra: dict[int, list[tuple[int, int]]] = {}
         for q, owner in attach_quotes(para, cands):
-            extra.setdefault(id(owner), []).append((para.toks[q].start, para.toks[q].end))
+            if q not in taken:
+                extra.setdefault(id(owner), []).append((para.toks[q].start, para.toks[q].end))
         if not cands and last_quoted is not None and _continues_quote(paras, index):
             last_quoted["content_spans"] += [(q.start, q.end) for q in para.quotes]
             _refresh(last_quoted)
@@ -151,6 +155,37 @@ def assemble(text: str, paras: list[Paragraph]) -> list[Attribution]:
         if not (para.quotes and not para.quotes[-1].closed):
             last_quoted = None
     return _finish(text, records)
+
+
+def _colon_pending(para: Paragraph, index: int, cands: list[Cand]) -> tuple[Paragraph, Cand] | None:
+    """A paragraph ending in ``He said:`` waits for the quote in the next paragraph."""
+    if not para.sentences:
+        return None
+    lo, hi = para.sentences[-1]
+    if any(c.cue[0] >= lo for c in cands):
+        return None
+    cand = colon_intro(para.toks, lo, hi, index)
+    return None if cand is None else (para, cand)
+
+
+def _take_colon_quote(records: list[dict], pending, para: Paragraph) -> set[int]:
+    """Give the pending ``He said:`` the quote sentences opening ``para``."""
+    if pending is None or not para.toks or para.toks[0].kind != "q":
+        return set()
+    taken = []
+    for lo, hi in para.sentences:
+        q = _quote_sentence(para.toks, lo, hi)
+        if q is None:
+            break
+        taken.append(q)
+    if not taken:
+        taken = [0]
+    owner_para, cand = pending
+    spans = [(para.toks[q].start, para.toks[q].end) for q in taken]
+    rec = _record("", owner_para, cand, spans)
+    rec["kind"] = "direct"
+    records.append(rec)
+    return set(taken)
 
 
 def _continues_quote(paras: list[Paragraph], index: int) -> bool:

@@ -355,7 +355,7 @@ def according_to(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand |
             content.append(left)
     if e < hi and toks[e].text == ",":
         rb = _trim_end(toks, e + 1, hi - 1)
-        if rb > e + 2 and (not content or i == lo):
+        if (rb > e + 2 or toks[rb].kind == "q") and (not content or i == lo):
             content.append((e + 1, rb))
     if not content:
         return None

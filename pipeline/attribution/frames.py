@@ -19,16 +19,25 @@ from .cues import CUE_FORMS
 from .segment import Tok
 from .speakers import PRONOUNS, np_left, skip_aux_left, source_right
 
-_VERB_ENDINGS = ("ed", "es", "ts", "ks", "ds", "ns", "ls", "rs", "ps", "ms")
 _IRREGULAR_PAST = frozenset("said told wrote spoke began sang cried swore read".split())
 _NOT_VERBS = frozenset("its his has was is does yes news this thus us as".split())
 
 
-def _verbish(tok: Tok) -> bool:
-    """A lowercase word that looks like a finite verb in the past or 3rd person."""
+def _verbish(tok: Tok, present: bool = False) -> bool:
+    """A lowercase word that looks like a finite verb in the past tense (or is a cue).
+
+    ``present`` also admits third-person forms ("he notes."), for slots where
+    a plural noun cannot stand (right before the sentence end or a colon).
+    """
     if tok.kind != "w" or not tok.text.islower() or tok.low in _NOT_VERBS:
         return False
-    return tok.low in CUE_FORMS or tok.low in _IRREGULAR_PAST or (len(tok.low) > 3 and tok.low.endswith(_VERB_ENDINGS))
+    if present and len(tok.low) > 3 and tok.low.endswith("s") and not tok.low.endswith(("ss", "us", "is")):
+        return True
+    return tok.low in CUE_FORMS or tok.low in _IRREGULAR_PAST or (len(tok.low) > 3 and tok.low.endswith("ed"))
+
+
+def _at_end(toks: list[Tok], k: int, hi: int) -> bool:
+    return k >= hi or toks[k].kind == "p" and toks[k].text in ".,:;!?"
 
 
 def _speech(tok: Tok) -> bool:
@@ -66,7 +75,7 @@ def tail_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
             return Cand(para, src, (k, k), [(lo, lo)], _speech(toks[k]), "tail")
         return None
     for v in range(k + 1, min(k + 12, hi)):
-        if _verbish(toks[v]):
+        if _verbish(toks[v], present=_at_end(toks, v + 1, hi)):
             j = skip_aux_left(toks, k, v - 1)
             a = np_left(toks, k, j) if j >= k else None
             if a == k and _tail_ok(toks, v + 1, hi):
@@ -87,7 +96,7 @@ def intro_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
         tok = toks[v]
         if tok.kind == "q":
             return None
-        if _verbish(tok):
+        if _verbish(tok, present=v == last - 2):
             src = _subject(toks, lo, v)
             if src is None:
                 return None
@@ -134,4 +143,18 @@ def fronted_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
             if src is None:
                 return None
             return Cand(para, src, (lo, lo), [(m + 1, last)], _speech(first), "fronted")
+    return None
+
+
+def colon_intro(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
+    """``He said:`` closing a paragraph; the quote follows in the next one.
+
+    Returns a candidate with no content yet; the caller fills it in.
+    """
+    if hi - lo < 2 or toks[hi - 1].text != ":" or any(t.kind == "q" for t in toks[lo:hi]):
+        return None
+    for v in range(hi - 2, max(lo - 1, hi - 8), -1):
+        if _verbish(toks[v], present=v == hi - 2):
+            src = _subject(toks, lo, v)
+            return None if src is None else Cand(para, src, (v, v), [], _speech(toks[v]), "colon")
     return None

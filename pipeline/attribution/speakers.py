@@ -32,7 +32,10 @@ _NAME_PREPS = frozenset("of for at in on to and which who whom whose".split())
 _APPOSITIVE_BAD_START = frozenset(
     "and but or so because although though when while after before if as since yet then".split()
 )
-_BAD_FIRST = frozenset("not never also then there here what how why don't do please let".split())
+_BAD_FIRST = frozenset(
+    "not never also then there here what how why don't do please let once when while after before "
+    "if because although though since as".split()
+)
 _NP_PUNCT = frozenset("-.&’'()")
 _MAX_NP = 10
 _MAX_APPOSITIVE = 25

@@ -132,6 +132,20 @@ async def test_robots_disallowed_path_never_requested(server):
     assert len(sink.docs) == 2 and report.skipped == 1
 
 
+async def test_robots_server_error_postpones_articles(server):
+    add_articles(server, ["/news/1"])
+    server.add("/robots.txt", Route("down", status=503), Route("User-agent: *\nDisallow:\n",
+                                                                content_type="text/plain"))
+    server.add("/rss", Route(rss_feed([{"link": "{base}/news/1", "title": "n"}]), content_type=RSS))
+    sink = Sink()
+    settings = SETTINGS.replace(max_retries=0, robots_error_ttl=0.01)
+    async with FeedCrawler([server.url("/rss")], sink, settings) as crawler:
+        first = await crawler.poll_once()
+        await asyncio.sleep(0.05)
+        second = await crawler.poll_once(force=True)
+    assert first.published == 0 and second.published == 1 and len(server.hits("/news/1")) == 1
+
+
 async def test_requests_to_one_host_respect_delay_and_crawl_delay(server):
     paths = [f"/a/{i}" for i in range(5)]
     add_articles(server, paths)
@@ -169,13 +183,22 @@ async def test_slow_and_failing_hosts_do_not_stall_others(server):
     assert "server_error" in failing.last_error and failing.next_due > time.time()
 
 
-async def test_feed_429_pushes_next_poll_back(server):
-    server.add("/rss", Route("busy", status=429, headers={"Retry-After": "7200"}))
-    async with FeedCrawler([server.url("/rss")], Sink(), SETTINGS) as crawler:
+async def test_long_retry_after_pushes_feed_back_and_spares_the_host(server):
+    server.add("/rss", Route("busy", status=429, headers={"Retry-After": "7200"}), host=0)
+    add_articles(server, ["/a/1"], host=0)
+    add_articles(server, ["/b/1"], host=2)
+    items = [{"link": server.url("/a/1", 0), "title": "a"}, {"link": server.url("/b/1", 2), "title": "b"}]
+    server.add("/rss", Route(rss_feed(items), content_type=RSS, delay=0.3), host=1)
+    sink = Sink()
+    async with FeedCrawler([server.url("/rss", 0), server.url("/rss", 1)], sink, SETTINGS) as crawler:
         await crawler.poll_once()
-        state = crawler.states[server.url("/rss")]
-    assert len(server.hits("/rss")) == 1 and state.next_due >= time.time() + 7100
+        state = crawler.states[server.url("/rss", 0)]
+        assert crawler.stats.get("crawl", "robots_unavailable") == 1
+        second = await crawler.poll_once(force=True)
+    assert second.new_entries == 1  # the spared article is still pending, not forgotten
+    assert [h.path for h in server.hits(host=0)] == ["/rss"] and state.next_due >= time.time() + 7100
     assert state.last_error.startswith("rate_limited")
+    assert server.hits("/a/1") == [] and [d.title for d in sink.docs] == ["b"]
 
 
 async def test_private_addresses_refused_without_the_flag(server):

@@ -54,7 +54,7 @@ class PollReport:
     new_entries: int = 0
     published: int = 0
     articles_failed: int = 0
-    skipped: int = 0  # robots-disallowed or near-duplicates dropped
+    skipped: int = 0  # robots-disallowed/unavailable, or near-duplicates dropped
 
     @property
     def idle(self) -> bool:
@@ -225,16 +225,23 @@ class FeedCrawler:
         self._inflight.add(canonical)
         try:
             return await self._fetch_article(entry, canonical, report)
+        except Exception:  # noqa: BLE001 - a poison page must not abort the poll
+            log.exception("article %s: unexpected error", entry.link)
+            self.stats.count("crawl", "article_error")
+            report.articles_failed += 1
+            return True
         finally:
             self._inflight.discard(canonical)
 
     async def _fetch_article(self, entry: FeedEntry, canonical: str, report: PollReport) -> bool:
         """The article fetch proper (robots, GET, document, duplicates, publish)."""
-        if not await self.robots.allowed(entry.link):
-            self.stats.count("crawl", "robots_disallowed")
+        verdict = await self.robots.verdict(entry.link)
+        if verdict != "allowed":
+            self.stats.count("crawl", f"robots_{verdict}")
             report.skipped += 1
-            self.seen.remember(canonical, entry.updated)
-            return True
+            if verdict == "disallowed":
+                self.seen.remember(canonical, entry.updated)
+            return verdict == "disallowed"  # "unavailable" is retried next poll
         result = await self.client.get(entry.link, kind="page")
         if not result.ok:
             report.articles_failed += 1

@@ -186,6 +186,8 @@ class HttpClient:
             self.stats.count(kind, "retried")
             await self._pause(result.final_url, wait)
             result = await self._follow(url, kind, etag, last_modified)
+        if result.outcome == "rate_limited" and self.scheduler is not None and result.retry_after:
+            self.scheduler.block(host_key(result.final_url), result.retry_after)
         self.stats.count(kind, result.outcome)
         return result
 
@@ -221,7 +223,7 @@ class HttpClient:
     async def _request(self, url: str, kind: str, etag: str | None,
                        last_modified: str | None) -> FetchResult:
         """Exactly one HTTP request, inside the host's politeness slot."""
-        refused = self._refuse(url)
+        refused = self._refuse(url) or self._backing_off(url)
         if refused is not None:
             return refused
         headers = _conditional_headers(etag, last_modified)
@@ -251,6 +253,14 @@ class HttpClient:
         if allowed:
             return None
         return FetchResult(url, url, "blocked_address", error=f"non-public address {parts.hostname}")
+
+    def _backing_off(self, url: str) -> FetchResult | None:
+        """A local ``rate_limited`` result while the host's long Retry-After runs."""
+        remaining = self.scheduler.blocked_for(host_key(url)) if self.scheduler else 0.0
+        if remaining <= 0:
+            return None
+        return FetchResult(url, url, "rate_limited", retry_after=remaining,
+                           error="host asked us to back off (Retry-After); not requested")
 
     def _slot(self, url: str) -> Any:
         """The scheduler's slot for ``url``, or nothing when running without one."""

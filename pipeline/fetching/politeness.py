@@ -24,6 +24,7 @@ class _Host:
     delay: float = 0.0  # extra delay asked for by robots.txt Crawl-delay
     not_before: float = 0.0  # monotonic time before which no request may start
     last_end: float = float("-inf")  # when the last request to the host finished
+    blocked_until: float = 0.0  # a long Retry-After: refuse rather than queue until then
     waiting: int = 0
 
 
@@ -56,6 +57,20 @@ class HostScheduler:
         """Start no request to ``host`` for ``seconds`` (429/503 Retry-After)."""
         entry = self._host(host)
         entry.not_before = max(entry.not_before, self._clock() + seconds)
+
+    def block(self, host: str, seconds: float) -> None:
+        """Make no request to ``host`` for ``seconds``; callers see ``blocked_for``.
+
+        For pauses too long to wait inside one poll (a Retry-After of an hour):
+        queued requests would stall the poll, so they are refused instead.
+        """
+        entry = self._host(host)
+        entry.blocked_until = max(entry.blocked_until, self._clock() + seconds)
+
+    def blocked_for(self, host: str) -> float:
+        """Seconds left of a ``block`` on ``host`` (0 when not blocked)."""
+        entry = self._hosts.get(host)
+        return max(0.0, entry.blocked_until - self._clock()) if entry else 0.0
 
     def delay_for(self, host: str) -> float:
         """The gap enforced between two requests to ``host``."""
@@ -100,5 +115,5 @@ class HostScheduler:
         """Forget hosts nobody waits for whose gap has elapsed: they need no memory."""
         now = self._clock()
         for name in [h for h, e in self._hosts.items()
-                     if not e.waiting and e.not_before <= now and not e.delay]:
+                     if not e.waiting and max(e.not_before, e.blocked_until) <= now and not e.delay]:
             del self._hosts[name]

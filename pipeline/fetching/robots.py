@@ -70,10 +70,11 @@ def _fixed(allow: bool) -> RobotFileParser:
 
 
 class RobotsCache:
-    """Answers ``await robots.allowed(url)``; one fetch per origin per TTL.
+    """Answers ``await robots.verdict(url)``; one fetch per origin per TTL.
 
-    Following RFC 9309: a 4xx robots.txt means everything is allowed; a 5xx or an
-    unreachable server means nothing is, until ``robots_error_ttl`` has passed.
+    Following RFC 9309: a 4xx robots.txt means everything is allowed; a 5xx, a
+    429 or an unreachable server means nothing is for now ("unavailable", cached
+    for ``robots_error_ttl`` or the Retry-After), which callers treat as temporary.
     """
 
     def __init__(self, client: HttpClient, scheduler: HostScheduler | None = None,
@@ -84,13 +85,20 @@ class RobotsCache:
         self._clock = clock
         self._cache: OrderedDict[str, tuple[float, RobotFileParser]] = OrderedDict()
         self._pending: dict[str, asyncio.Future[RobotFileParser]] = {}
+        self._unavailable: set[str] = set()  # origins whose robots.txt could not be read
 
     async def allowed(self, url: str) -> bool:
-        """May our user agent fetch ``url``?  (Always True when robots are not obeyed.)"""
+        """May our user agent fetch ``url`` now?  (Always True when robots are not obeyed.)"""
+        return await self.verdict(url) == "allowed"
+
+    async def verdict(self, url: str) -> str:
+        """``"allowed"``, ``"disallowed"``, or ``"unavailable"`` (robots.txt unreadable: retry later)."""
         if not self.settings.obey_robots:
-            return True
+            return "allowed"
         parser = await self.parser_for(url)
-        return parser.can_fetch(self.settings.robots_token, url)
+        if parser.can_fetch(self.settings.robots_token, url):
+            return "allowed"
+        return "unavailable" if robots_url(url) in self._unavailable else "disallowed"
 
     async def parser_for(self, url: str) -> RobotFileParser:
         """The cached parser for ``url``'s origin, fetching it if stale or missing."""
@@ -122,8 +130,13 @@ class RobotsCache:
         elif result.outcome == "client_error":
             parser, ttl = _fixed(allow=True), self.settings.robots_ttl
         else:
-            parser, ttl = _fixed(allow=False), self.settings.robots_error_ttl
+            parser = _fixed(allow=False)
+            ttl = min(self.settings.robots_error_ttl, result.retry_after or self.settings.robots_error_ttl)
         self._store(key, parser, ttl)
+        if result.ok or result.outcome == "client_error":
+            self._unavailable.discard(key)
+        else:
+            self._unavailable.add(key)
         if self.scheduler is not None:
             self.scheduler.set_crawl_delay(host_key(key), delay)
         return parser
@@ -133,4 +146,4 @@ class RobotsCache:
         self._cache[key] = (self._clock() + ttl, parser)
         self._cache.move_to_end(key)
         while len(self._cache) > MAX_ROBOTS_HOSTS:
-            self._cache.popitem(last=False)
+            self._unavailable.discard(self._cache.popitem(last=False)[0])

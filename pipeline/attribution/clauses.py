@@ -31,6 +31,10 @@ _NOMINAL_BEFORE = frozenset(
     "the a an his her their its our my your this these those some any no every each such "
     "made make makes renewed strong".split()
 )
+_FRONTED = frozenset(
+    "in on at as though although while when after before during for with since despite because if "
+    "unlike like moments earlier later from by under".split()
+)
 _BE = frozenset("is are was were be been being am 's".split())
 _OBJECT_PRONOUNS = frozenset("him her them us me you reporters journalists".split())
 _DETS = frozenset("the a an his her their its this that these those".split())
@@ -171,7 +175,7 @@ def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: 
     if quoted:
         return cue.klass in ("say", "that", "tell") and (colon or cue.klass != "that" or toks[k].text.count(" ") > 2)
     if colon and toks[k - 1].text == ",":
-        return False  # "said, however, ..." is not a content start
+        return False  # "said, however, ...", "said, a policy that ...": only a quote follows a comma
     if cue.klass == "to":
         return first.low == "to" and words >= 2
     if cue.klass == "object" and first.low in ("for", "on") and words >= 2:
@@ -183,6 +187,8 @@ def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: 
     if cue.klass == "evidence" and subject in EVIDENCE_HEADS:
         return True
     if cue.klass == "object":
+        if toks[k - 1].low.endswith("ed") and subject in ("a", "an"):
+            return False  # "a program called Sandy Hook Promise": a participle
         return first.low not in ("to", "up", "out", "off", "back", "in", "it")
     return first.low in ("that", "whether", "if") or (cue.lemma in OBJECT_VERBS and first.low == "that")
 
@@ -198,7 +204,7 @@ def _tail_is_adjunct(toks: list[Tok], k: int, hi: int) -> bool:
         return True
     if any(t.low == "that" or (t.kind == "q" and t.text.count(" ") > 4) for t in rest):
         return False
-    return rest[0].low in WEEKDAYS or rest[0].low in ADJUNCT_PREPS or rest[0].low in ("to", "about", "of", "when", "as")
+    return rest[0].low in WEEKDAYS or rest[0].low in ADJUNCT_PREPS or rest[0].low in ("to", "when", "as")
 
 
 def _split_tail(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
@@ -265,11 +271,20 @@ def _final(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
         return None
     if split is None and not _tail_is_adjunct(toks, k, hi) and not _loose_tail(toks, left, k, hi):
         return None
-    if split and not any(toks[k].kind == "q" for k in range(left[0], left[1] + 1)):
+    quoted = any(toks[m].kind == "q" for m in range(left[0], left[1] + 1))
+    if split and not quoted:
         content = [split]  # "Asked about X, Adelson said, “...”": the intro is not content
+    elif not quoted and (not _clause_like(toks, left) or toks[src[0]].low in ("who", "which")):
+        return None  # "In 2008, he complained ...", "..., who has emerged as ..."
     else:
         content = [left] + ([split] if split else [])
     return Cand(para, src, (i, ci), content, cue.speech, "final")
+
+
+def _clause_like(toks: list[Tok], span: tuple[int, int]) -> bool:
+    """Could ``span`` be a reported clause rather than a fronted adverbial?"""
+    words = [t for t in toks[span[0]:span[1] + 1] if t.kind == "w"]
+    return len(words) >= 4 and words[0].low not in _FRONTED
 
 
 def _parenthetical(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
@@ -308,7 +323,7 @@ def _forward(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
     src = source_left(toks, lo, i) or _coordinated_subject(toks, lo, i)
     if src is None:
         return None
-    subject = toks[src[1]].low
+    subject = toks[src[0]].low if cue.klass == "object" else toks[src[1]].low
     span = content_right(toks, ci, hi, cue, subject)
     if span is None:
         return None

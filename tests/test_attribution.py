@@ -216,6 +216,20 @@ def test_coordinated_clauses_are_two_attributions():
     assert atts[0].content == "wages must rise"
 
 
+def test_coordinated_without_comma():
+    text = "Republicans said the probe was mishandled and Democrats accused them of stalling."
+    atts = find_attributions(text)
+    assert [a.cue for a in atts] == ["said", "accused"]
+    assert atts[0].content == "the probe was mishandled"
+
+
+def test_coordinated_verb_phrases_share_the_subject():
+    text = "Merrill says the talks went well and said a deal could come by Friday."
+    atts = find_attributions(text)
+    assert [(a.source, a.cue) for a in atts] == [("Merrill", "says"), ("Merrill", "said")]
+    assert atts[1].content == "a deal could come by Friday"
+
+
 # ---------------------------------------------------------------- non-speech
 
 @pytest.mark.parametrize("text, cue", [

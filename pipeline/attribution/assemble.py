@@ -24,14 +24,27 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _coordinated_start(toks: list[Tok], cand: Cand) -> int | None:
-    """Index of the boundary token opening ``cand``'s clause, if it is coordinated."""
-    if cand.source is None or cand.pattern != "forward":
+    """Index of the boundary token opening ``cand``'s clause, if it is coordinated.
+
+    ``A said X; B said Y``, ``A said X, but B said Y``, ``A said X and B said Y``
+    and ``A says X and said Y`` all hold two attributions.
+    """
+    if cand.source is None or cand.pattern not in ("forward", "coordinated"):
         return None
+    if cand.pattern == "coordinated":
+        j = cand.cue[0] - 1
+        while j > 0 and toks[j].low not in _COORD:
+            j -= 1
+        return j if j > 0 else None
     j = cand.source[0] - 1
     if j >= 0 and toks[j].text == ";":
         return j
-    if j >= 1 and toks[j].low in _COORD and toks[j - 1].text == ",":
-        return j - 1
+    if j >= 1 and toks[j].low in _COORD:
+        head = toks[cand.source[0]]
+        if toks[j - 1].text == ",":
+            return j - 1
+        if head.text[0].isupper() or head.low in ("he", "she", "they", "we", "i"):
+            return j
     return None
 
 

@@ -320,7 +320,10 @@ def _inverted(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
 
 
 def _forward(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
-    src = source_left(toks, lo, i) or _coordinated_subject(toks, lo, i)
+    src = source_left(toks, lo, i)
+    pattern = "forward"
+    if src is None:
+        src, pattern = _coordinated_subject(toks, lo, i), "coordinated"
     if src is None:
         return None
     subject = toks[src[0]].low if cue.klass == "object" else toks[src[1]].low
@@ -329,7 +332,7 @@ def _forward(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
         return None
     if src[0] - 1 >= lo and toks[src[0] - 1].low in SUBORDINATORS:
         span = _until_comma(toks, span)  # "While Comey has said that ..., Lewandowski said ..."
-    return Cand(para, src, (i, ci), [span], cue.speech, "forward")
+    return Cand(para, src, (i, ci), [span], cue.speech, pattern)
 
 
 def _coordinated_subject(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | None:

@@ -39,6 +39,7 @@ _BE = frozenset("is are was were be been being am 's".split())
 _OBJECT_PRONOUNS = frozenset("him her them us me you reporters journalists".split())
 _DETS = frozenset("the a an his her their its this that these those".split())
 _CLAUSE_CONJ = frozenset("but and while whereas yet".split())
+_KEEP_ING = frozenset("including according regarding concerning following".split())
 SUBORDINATORS = frozenset("when while after as because if although though since before once until unless whereas".split())
 CUT_AFTER_COMMA = set("despite though although while whereas even adding saying noting citing".split())
 
@@ -159,9 +160,10 @@ def _clause_end(toks: list[Tok], k: int, hi: int) -> int:
         if toks[m].text != ",":
             continue
         nxt = toks[m + 1]
-        if nxt.low in CUT_AFTER_COMMA or (nxt.text.islower() and nxt.low.endswith("ing") and len(nxt.low) > 5):
+        if nxt.low in CUT_AFTER_COMMA or (nxt.text.islower() and nxt.low.endswith("ing") and len(nxt.low) > 5
+                                          and nxt.low not in _KEEP_ING):
             return m
-        if nxt.low in ("and", "but") and m + 2 < hi and toks[m + 2].low in PRONOUNS:
+        if nxt.low in ("and", "but") and m + 2 < hi and (toks[m + 2].low in PRONOUNS or toks[m + 2].low in SUBORDINATORS):
             return m
     return hi
 

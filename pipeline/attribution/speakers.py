@@ -38,7 +38,7 @@ _BAD_FIRST = frozenset(
 )
 _NP_PUNCT = frozenset("-.&’'()")
 _MAX_NP = 10
-_MAX_APPOSITIVE = 25
+_MAX_APPOSITIVE = 40
 
 
 def _is_cue_word(tok: Tok) -> bool:

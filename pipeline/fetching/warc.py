@@ -42,8 +42,9 @@ class WarcWriter:
         kept = [(k, v) for k, v in headers.items() if k.lower() not in _DROP_HEADERS]
         kept.append(("Content-Length", str(len(body))))
         http_headers = StatusAndHeaders(f"{status} {_reason(status)}", kept, protocol="HTTP/1.1")
+        # An explicit length spares warcio a temporary file it never closes.
         record = self._writer.create_warc_record(url, "response", payload=BytesIO(body),
-                                                 http_headers=http_headers)
+                                                 length=len(body), http_headers=http_headers)
         with self._lock:
             self._writer.write_record(record)
             self._handle.flush()

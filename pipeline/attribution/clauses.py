@@ -412,12 +412,27 @@ def gerund(toks: list[Tok], lo: int, hi: int, i: int, para: int, prev: list[Cand
         return None
     cue, ci = found
     owner = next((c for c in reversed(prev) if c.source and c.source[1] < i), None)
-    if owner is None:
-        return None
-    span = content_right(toks, ci, hi, cue, "")
+    src = owner.source if owner is not None else _initial_subject(toks, lo, i)
+    span = content_right(toks, ci, hi, cue, "") if src is not None else None
     if span is None:
+        # a participle clause is never a subject: keep at_cue from guessing one
+        return Cand(para, None, (i, ci), [], cue.speech, "blocked")
+    return Cand(para, src, (i, ci), [span], cue.speech, "gerund")
+
+
+def _initial_subject(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | None:
+    """The name or pronoun opening the sentence (``Clinton spoke ..., arguing ...``)."""
+    a = lo
+    while a < i and toks[a].kind == "w" and toks[a].low in _CLAUSE_CONJ | {"also", "still"}:
+        a += 1
+    if a >= i or toks[a].kind != "w":
         return None
-    return Cand(para, owner.source, (i, ci), [span], cue.speech, "gerund")
+    if toks[a].low in ("he", "she", "they", "we", "i", "it"):
+        return a, a
+    e = a
+    while e < i and toks[e].kind == "w" and (toks[e].text[0].isupper() or toks[e].low in ("the",) and e == a):
+        e += 1
+    return (a, e - 1) if e > a and toks[e - 1].text[0].isupper() else None
 
 
 def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int) -> list[Cand]:
@@ -426,6 +441,6 @@ def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int) -> list[Ca
     for i in range(lo, hi):
         cand = according_to(toks, lo, hi, i, para) or noun_cue(toks, lo, hi, i, para) \
             or gerund(toks, lo, hi, i, para, out) or at_cue(toks, lo, hi, i, para)
-        if cand is not None:
+        if cand is not None and cand.pattern != "blocked":
             out.append(cand)
     return out

@@ -39,6 +39,7 @@ _BE = frozenset("is are was were be been being am 's".split())
 _OBJECT_PRONOUNS = frozenset("him her them us me you reporters journalists".split())
 _DETS = frozenset("the a an his her their its this that these those".split())
 _CLAUSE_CONJ = frozenset("but and while whereas yet".split())
+_QUESTION_STARTS = frozenset("about whether if why how what when where who which to".split())
 _KEEP_ING = frozenset("including according regarding concerning following".split())
 SUBORDINATORS = frozenset("when while after as because if although though since before once until unless whereas".split())
 CUT_AFTER_COMMA = set("despite though although while whereas even adding saying noting citing".split())
@@ -191,7 +192,7 @@ def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: 
     if cue.klass == "object":
         if toks[k - 1].low.endswith("ed") and subject in ("a", "an"):
             return False  # "a program called Sandy Hook Promise": a participle
-        return first.low not in ("to", "up", "out", "off", "back", "in", "it")
+        return first.low not in ("to", "up", "out", "off", "back", "in")
     return first.low in ("that", "whether", "if") or (cue.lemma in OBJECT_VERBS and first.low == "that")
 
 
@@ -435,11 +436,43 @@ def _initial_subject(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | None
     return (a, e - 1) if e > a and toks[e - 1].text[0].isupper() else None
 
 
+def as_reported(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:
+    """``As The Times reported, C`` and ``C, as one official noted.``"""
+    found = cue_at(toks, i)
+    if found is None:
+        return None
+    cue, ci = found
+    src = source_left(toks, lo, i)
+    if src is None or src[0] - 1 < lo or toks[src[0] - 1].low != "as":
+        return None
+    k = _skip_adjuncts(toks, ci + 1, hi)
+    if k < hi and toks[k].text == "," and src[0] - 1 == lo:
+        b = _trim_end(toks, k + 1, hi - 1)
+        return Cand(para, src, (i, ci), [(k + 1, b)], cue.speech, "as") if b > k + 2 else None
+    edge = src[0] - 2
+    if edge > lo and toks[edge].text == "," and _tail_is_adjunct(toks, k, hi):
+        left = _left_content(toks, lo, edge)
+        return None if left is None else Cand(para, src, (i, ci), [left], cue.speech, "as")
+    return None
+
+
+def when_asked(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:
+    """``..., he said when asked about X`` / ``Asked why X, ...``: the question, no source."""
+    tok = toks[i]
+    if tok.low != "asked" or i + 1 >= hi or toks[i + 1].low not in _QUESTION_STARTS:
+        return None
+    if not (i == lo and tok.text == "Asked" or i > lo and toks[i - 1].low == "when"):
+        return None
+    b = _until_comma(toks, (i + 1, _trim_end(toks, i + 1, hi - 1)))[1] if i == lo else _trim_end(toks, i + 1, hi - 1)
+    return Cand(para, None, (i, i), [(i + 1, b)], True, "asked") if b > i + 1 else None
+
+
 def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int) -> list[Cand]:
     """All candidate attributions in one sentence, left to right."""
     out: list[Cand] = []
     for i in range(lo, hi):
         cand = according_to(toks, lo, hi, i, para) or noun_cue(toks, lo, hi, i, para) \
+            or when_asked(toks, lo, hi, i, para) or as_reported(toks, lo, hi, i, para) \
             or gerund(toks, lo, hi, i, para, out) or at_cue(toks, lo, hi, i, para)
         if cand is not None and cand.pattern != "blocked":
             out.append(cand)

@@ -140,7 +140,7 @@ def _tail_follows(toks: list[Tok], j: int) -> bool:
             if k == j:
                 return True  # inverted: "said Smith"
             nxt = toks[k + 1] if k + 1 < len(toks) else None
-            return nxt is None or nxt.kind == "p" or nxt.low in _TAIL_WORDS or nxt.text[0].isupper()
+            return nxt is None or nxt.kind == "p" or nxt.low in _TAIL_WORDS
     return False
 
 

@@ -230,6 +230,31 @@ def test_coordinated_verb_phrases_share_the_subject():
     assert atts[1].content == "a deal could come by Friday"
 
 
+def test_as_reported():
+    text = "As the local paper reported on Sunday, the plant will cut 200 jobs."
+    one(text, source="the local paper", cue="reported", content="the plant will cut 200 jobs")
+
+
+def test_when_asked_has_no_source():
+    text = "“Not yet,” the mayor said when asked whether she would run again."
+    atts = find_attributions(text)
+    check(find(atts, "Not yet"), source="the mayor")
+    check(find(atts, "whether she would run again"), source="", cue="asked")
+
+
+def test_medium_as_source():
+    text = "In a survey released Monday, most nurses reported working unpaid overtime."
+    one(text, source="a survey released Monday", cue="In", speech=False)
+
+
+def test_headline_colon():
+    one("Governor Hale: Budget deal is close", source="Governor Hale", cue=":", content="Budget deal is close")
+
+
+def test_colon_label_list_is_not_an_attribution():
+    assert find_attributions("Iowa: Tom Ames, Ann Birch, Lee Cole, Dan Diaz and others took part.") == []
+
+
 # ---------------------------------------------------------------- non-speech
 
 @pytest.mark.parametrize("text, cue", [

@@ -25,7 +25,7 @@ __all__ = ["ATTRIBUTOR_VERSION", "find_attributions", "looks_english"]
 
 _FUNCTION_WORDS = frozenset(
     "the of and to is that for with was it as are be by from has have said this not but "
-    "his they their which will would been were who he she its had".split()
+    "his they their which will would been were who he she its had in on at an".split()
 )
 _WORD = re.compile(r"[^\W\d_]+")
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cues import (ADJUNCT_PREPS, CUE_FORMS, CUE_NOUNS, EVIDENCE_HEADS, OBJECT_VERBS, PARTICLES,
-                   SPEECH_NOUNS, WEEKDAYS, Cue)
+from .cues import (ADJUNCT_PREPS, CUE_FORMS, CUE_NOUNS, EVIDENCE_HEADS, MEDIA_NOUNS, NOT_SPEAKERS,
+                   OBJECT_VERBS, PARTICLES, SPEECH_NOUNS, WEEKDAYS, Cue)
 from .segment import Tok
 from .speakers import PRONOUNS, skip_aux_left, source_left, source_right
 
@@ -467,6 +467,37 @@ def when_asked(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | N
     return Cand(para, None, (i, i), [(i + 1, b)], True, "asked") if b > i + 1 else None
 
 
+def in_source(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
+    """``In a poll released Monday, C`` / ``In a statement, C``: the medium is the source."""
+    if hi - lo < 6 or toks[lo].low != "in":
+        return None
+    for m in range(lo + 2, min(hi - 2, lo + 14)):
+        if toks[m].text == ",":
+            heads = {t.low for t in toks[lo + 1:min(m, lo + 5)]}  # the medium heads its phrase
+            if not heads & MEDIA_NOUNS:
+                return None
+            b = _trim_end(toks, m + 1, hi - 1)
+            speech = not heads & EVIDENCE_HEADS
+            return Cand(para, (lo + 1, m - 1), (lo, lo), [(m + 1, b)], speech, "in") if b > m + 3 else None
+        if toks[m].kind != "w" and toks[m].text not in "-’'./&":
+            return None
+    return None
+
+
+def headline_colon(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
+    """``Lynch: No outside influence on FBI probe`` and transcript turns ``WALLACE: ...``."""
+    for m in range(lo + 1, min(lo + 5, hi - 3)):
+        if toks[m].text == ":":
+            names = toks[lo:m]
+            if not all(t.kind == "w" and t.text[0].isupper() for t in names) or names[0].low in NOT_SPEAKERS:
+                return None
+            b = _trim_end(toks, m + 1, hi - 1)
+            if b <= m + 2 or sum(t.text == "," for t in toks[m + 1:b]) > 2:
+                return None  # "Iowa: Tim Albrecht, Brad Anderson, ..." is a list
+            return Cand(para, (lo, m - 1), (m, m), [(m + 1, b)], True, "headline")
+    return None
+
+
 def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int) -> list[Cand]:
     """All candidate attributions in one sentence, left to right."""
     out: list[Cand] = []
@@ -476,4 +507,7 @@ def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int) -> list[Ca
             or gerund(toks, lo, hi, i, para, out) or at_cue(toks, lo, hi, i, para)
         if cand is not None and cand.pattern != "blocked":
             out.append(cand)
+    if not out:  # sentence-level shapes, only where no verb cue spoke
+        cand = in_source(toks, lo, hi, para) or headline_colon(toks, lo, hi, para)
+        out.extend([cand] if cand else [])
     return out

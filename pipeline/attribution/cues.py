@@ -176,3 +176,17 @@ WEEKDAYS = frozenset(
     "recently earlier later again morning evening afternoon night".split()
 )
 ADJUNCT_PREPS = frozenset("on in at during after before last this while from via through".split())
+
+# "In a statement, ...", "In a poll released Monday, ...": the medium names the source.
+MEDIA_NOUNS = EVIDENCE_HEADS | frozenset(
+    "statement interview letter op-ed editorial memo tweet post speech email ad video column "
+    "filing lawsuit complaint book essay note release remarks testimony".split()
+)
+
+# Capitalised labels that end in a colon but are not speakers ("Photo: ...").
+NOT_SPEAKERS = frozenset(
+    "photo photos source sources update updated note editor editor's read related watch video "
+    "correction transcript tags share image credit caption advertisement q a see also more "
+    "click listen subscribe sign follow posted published filed by for in on at the and but breaking "
+    "revealed exclusive analysis opinion live new just factbox explainer wow fact bonus".split()
+)

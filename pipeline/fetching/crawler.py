@@ -93,6 +93,7 @@ class FeedCrawler:
         self._restored = {url: s if isinstance(s, FeedState) else FeedState.from_dict(s)
                           for url, s in (states or {}).items()}
         self._inflight: set[str] = set()
+        self.totals = PollReport()  # everything done since construction
         self.set_feeds(feeds)
 
     async def __aenter__(self) -> "FeedCrawler":
@@ -125,31 +126,78 @@ class FeedCrawler:
         return [s for s in self.states.values() if s.is_due(now)]
 
     async def poll_once(self, force: bool = False) -> PollReport:
-        """Poll every due feed (all of them with ``force``) and fetch their new articles."""
+        """Poll every due feed (all of them with ``force``) and fetch their new articles.
+
+        Returns when all of them are done: the ``--exit-when-idle`` building block.
+        """
         await self.client.open()
         report = PollReport()
         targets = list(self.states.values()) if force else self.due()
-        await asyncio.gather(*(self._poll_feed(state, report) for state in targets))
+        gate = asyncio.Semaphore(self.settings.max_feeds_in_flight)
+
+        async def bounded(state: FeedState) -> None:
+            async with gate:
+                await self._poll_feed(state, report)
+
+        await asyncio.gather(*(bounded(state) for state in targets))
+        self._add_to_totals(report)
         return report
 
     async def run_forever(self, stop: asyncio.Event | None = None) -> None:
-        """Poll due feeds until ``stop`` is set, sleeping until the next one is due."""
-        stop = stop or asyncio.Event()
-        while not stop.is_set():
-            report = await self.poll_once()
-            if report.feeds_polled:
-                log.info("poll: %s", report)
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=self._sleep_time())
-            except asyncio.TimeoutError:
-                pass
+        """Poll feeds as they fall due until ``stop`` is set.
 
-    def _sleep_time(self) -> float:
-        """Seconds until the next feed is due (capped, never negative)."""
-        if not self.states:
-            return IDLE_SLEEP_CAP
-        soonest = min(s.next_due for s in self.states.values())
-        return max(0.0, min(IDLE_SLEEP_CAP, soonest - self.clock()))
+        Each feed poll is its own task, so a feed whose host is slow (long
+        crawl-delay, many articles) never holds back feeds that fall due meanwhile.
+        Running totals are kept in ``self.totals``.
+        """
+        await self.client.open()
+        stop = stop or asyncio.Event()
+        running: dict[str, asyncio.Task[None]] = {}
+        try:
+            while not stop.is_set():
+                self._launch_due(running)
+                await self._wait_for_work(stop, running)
+                self._reap(running)
+        finally:
+            for task in running.values():
+                task.cancel()
+            await asyncio.gather(*running.values(), return_exceptions=True)
+
+    def _launch_due(self, running: dict[str, asyncio.Task[None]]) -> None:
+        """Start a poll task for each due feed not already being polled (bounded)."""
+        for state in self.due():
+            if len(running) >= self.settings.max_feeds_in_flight:
+                break
+            if state.feed_url not in running:
+                report = PollReport()
+                task = asyncio.create_task(self._poll_feed(state, report))
+                task.add_done_callback(lambda _t, r=report: self._add_to_totals(r))
+                running[state.feed_url] = task
+
+    async def _wait_for_work(self, stop: asyncio.Event, running: dict[str, asyncio.Task[None]]) -> None:
+        """Sleep until stop, a finished poll, or the next idle feed falls due."""
+        idle = [s.next_due for url, s in self.states.items() if url not in running]
+        pause = min(idle, default=self.clock() + IDLE_SLEEP_CAP) - self.clock()
+        if len(running) >= self.settings.max_feeds_in_flight:
+            pause = IDLE_SLEEP_CAP  # full: only a finishing poll can make room
+        stopper = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait([stopper, *running.values()], return_when=asyncio.FIRST_COMPLETED,
+                               timeout=max(0.0, min(IDLE_SLEEP_CAP, pause)))
+        finally:
+            stopper.cancel()
+
+    def _reap(self, running: dict[str, asyncio.Task[None]]) -> None:
+        """Forget finished poll tasks (``_poll_feed`` logs its own failures)."""
+        for url in [u for u, t in running.items() if t.done()]:
+            task = running.pop(url)
+            if not task.cancelled() and task.exception() is not None:
+                log.error("feed %s: poll crashed", url, exc_info=task.exception())
+
+    def _add_to_totals(self, report: PollReport) -> None:
+        """Accumulate a report into ``self.totals``."""
+        for name, value in vars(report).items():
+            setattr(self.totals, name, getattr(self.totals, name) + value)
 
     async def _poll_feed(self, state: FeedState, report: PollReport) -> None:
         """Fetch one feed, handle its new entries, update and hand over its state."""

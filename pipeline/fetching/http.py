@@ -274,7 +274,7 @@ class HttpClient:
             result.outcome, result.location = "redirect", urljoin(url, result.headers["location"])
         elif status == 304:
             result.outcome = "not_modified"
-        elif status >= 400 or status < 200:
+        elif not 200 <= status < 300:  # also a 3xx without Location
             _classify_error(result)
         elif not acceptable(kind, result.content_type):
             result.outcome, result.error = "bad_content_type", media_type(result.content_type)
@@ -294,6 +294,9 @@ class HttpClient:
             result.outcome, result.error = "too_large", f"body over {cap} bytes"
             return
         result.body = body
+        if kind == "page" and not body.strip():
+            result.outcome, result.error = "bad_content_type", "empty body"
+            return
         if kind == "page" and not media_type(result.content_type) and not looks_like_html(body):
             result.outcome, result.error = "bad_content_type", "untyped non-HTML body"
             return
@@ -328,7 +331,7 @@ def _headers(resp: aiohttp.ClientResponse) -> dict[str, str]:
 
 
 def _classify_error(result: FetchResult) -> None:
-    """Set the outcome of a 4xx/5xx (or 1xx) response, keeping any Retry-After."""
+    """Set the outcome of a non-2xx response, keeping any Retry-After."""
     status = result.status or 0
     result.retry_after = parse_retry_after(result.headers.get("retry-after"))
     if status == 429:

@@ -22,6 +22,7 @@ class FetchSettings:
     min_host_delay: float = 1.0  # between two requests to one host (robots may ask for more)
     max_crawl_delay: float = 60.0  # cap on a robots.txt Crawl-delay we are willing to honour
     global_concurrency: int = 32
+    max_feeds_in_flight: int = 500  # feed polls (each with its articles) running at once
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     total_timeout: float = 60.0
@@ -93,6 +94,8 @@ def _check_ranges(s: FetchSettings) -> None:
     """Reject values that would make the crawler impolite or stuck."""
     if s.min_host_delay < 0 or s.global_concurrency < 1 or s.max_redirects < 0:
         raise ValueError("min_host_delay >= 0, global_concurrency >= 1, max_redirects >= 0")
+    if s.max_feeds_in_flight < 1 or s.max_articles_per_poll < 1:
+        raise ValueError("max_feeds_in_flight >= 1 and max_articles_per_poll >= 1")
     if s.max_body_bytes < 1024 or s.max_retries < 0:
         raise ValueError("max_body_bytes >= 1024 and max_retries >= 0")
     if not 0 < s.min_poll_interval <= s.default_poll_interval <= s.max_poll_interval:

@@ -243,7 +243,7 @@ def test_when_asked_has_no_source():
 
 
 def test_medium_as_source():
-    text = "In a survey released Monday, most nurses reported working unpaid overtime."
+    text = "In a survey released Monday, most nurses work unpaid overtime."
     one(text, source="a survey released Monday", cue="In", speech=False)
 
 

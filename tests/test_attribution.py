@@ -289,6 +289,13 @@ def test_definite_description_resolves():
     assert att.speaker == "a senior European diplomat"
 
 
+def test_longer_definite_description_resolves():
+    text = ("No troops have crossed, a senior U.S. defense official said.\n\n"
+            "The senior official said more briefings would follow.")
+    atts = find_attributions(text)
+    assert find(atts, "more briefings").speaker == "a senior U.S. defense official"
+
+
 def test_surname_resolves_to_full_name():
     text = ("Governor Maria Sanchez said the roads will be cleared by noon.\n\n"
             "Sanchez added that schools will open late.")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cues import (ADJUNCT_PREPS, CUE_FORMS, CUE_NOUNS, EVIDENCE_HEADS, MEDIA_NOUNS, NOT_SPEAKERS,
+from .cues import (ADJUNCT_PREPS, CUE_FORMS, CUE_NOUNS, EVIDENCE_HEADS, INFINITIVE_OK, MEDIA_NOUNS, NOT_SPEAKERS,
                    OBJECT_VERBS, PARTICLES, SPEECH_NOUNS, WEEKDAYS, Cue)
 from .segment import Tok
 from .speakers import PRONOUNS, skip_aux_left, source_left, source_right
@@ -179,7 +179,7 @@ def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: 
         return cue.klass in ("say", "that", "tell") and (colon or cue.klass != "that" or toks[k].text.count(" ") > 2)
     if colon and toks[k - 1].text == ",":
         return False  # "said, however, ...", "said, a policy that ...": only a quote follows a comma
-    if cue.klass == "to":
+    if cue.klass == "to" or cue.lemma in INFINITIVE_OK and first.low == "to":
         return first.low == "to" and words >= 2
     if cue.klass == "object" and first.low in ("for", "on") and words >= 2:
         return True  # "called for a ban", "called on Congress to act"
@@ -187,7 +187,7 @@ def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: 
         return False
     if cue.klass in ("say", "tell") or colon:
         return True
-    if cue.klass == "evidence" and subject in EVIDENCE_HEADS:
+    if cue.klass == "evidence" and set(subject.split()) & EVIDENCE_HEADS:
         return True
     if cue.klass == "object":
         if toks[k - 1].low.endswith("ed") and subject in ("a", "an"):
@@ -329,7 +329,7 @@ def _forward(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
         src, pattern = _coordinated_subject(toks, lo, i), "coordinated"
     if src is None:
         return None
-    subject = toks[src[0]].low if cue.klass == "object" else toks[src[1]].low
+    subject = toks[src[0]].low if cue.klass == "object" else " ".join(t.low for t in toks[src[0]:src[1] + 1])
     span = content_right(toks, ci, hi, cue, subject)
     if span is None:
         return None

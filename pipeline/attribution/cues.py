@@ -50,7 +50,7 @@ _LEMMAS: dict[str, tuple[str, bool]] = {
     "quip": ("that", True), "ask": ("object", True), "wonder": ("that", True),
     "reiterate": ("that", True), "repeat": ("that", True), "indicate": ("that", True),
     "signal": ("that", True), "hint": ("that", True), "counter": ("that", True),
-    "retort": ("that", True), "shout": ("that", True), "yell": ("that", True),
+    "retort": ("that", True), "decide": ("that", False), "shout": ("that", True), "yell": ("that", True),
     "proclaim": ("say", True), "agree": ("that", True),
     "disclose": ("that", True), "reveal": ("object", True), "speculate": ("that", True),
     "caution": ("that", True), "urge": ("object", True), "demand": ("that", True),
@@ -146,8 +146,12 @@ PARTICLES = {"point": "out"}
 # Subjects that make find/show an attribution without "that".
 EVIDENCE_HEADS = frozenset(
     "poll polls survey surveys study studies report reports data analysis research results "
-    "numbers figures records review audit investigation documents filings estimates".split()
+    "numbers figures records review audit investigation documents filings estimates average "
+    "video footage transcript slide chart map graph photo image tally count model forecast".split()
 )
+
+# Verbs that may also take an infinitive ("agreed to", "promised to", "decided to").
+INFINITIVE_OK = frozenset("agree decide promise pledge vow offer demand threaten urge ask".split())
 
 # Nouns that carry an attribution after a possessive: "Trump's claim that ...".
 CUE_NOUNS = frozenset(

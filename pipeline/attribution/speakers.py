@@ -36,7 +36,7 @@ _BAD_FIRST = frozenset(
     "not never also then there here what how why don't do please let once when while after before "
     "if because although though since as".split()
 )
-_NP_PUNCT = frozenset("-.&’'()")
+_NP_PUNCT = frozenset("-.&’'()/")
 _MAX_NP = 10
 _MAX_APPOSITIVE = 40
 
@@ -164,6 +164,7 @@ PERSON_NOUNS = frozenset(
     "analyst expert strategist professor economist lawyer attorney judge officer representative "
     "member voter supporter critic nominee activist executive researcher author resident".split()
 )
+_LOOKBACK = 60  # earlier speakers considered; keeps resolution linear on huge texts
 _DETERMINERS = frozenset("the this that these those".split())
 _INDEFINITE = frozenset("a an one another some".split())
 
@@ -206,19 +207,19 @@ def resolve(mention: str, earlier: list[str]) -> str:
     if len(words) == 1 and words[0] in PRONOUNS:
         if words[0] in ("who", "which", "i", "we", "you", "it"):
             return mention
-        for cand in reversed(earlier):
+        for cand in reversed(earlier[-_LOOKBACK:]):
             if _is_full(cand) and _compatible(words[0], cand):
                 return cand
         return mention
     if words[0] in _DETERMINERS and len(words) <= 4:
         head = _head(mention)
-        for cand in reversed(earlier):
+        for cand in reversed(earlier[-_LOOKBACK:]):
             if _words(cand)[:1] != words[:1] and _head(cand) == head and len(_words(cand)) >= len(words):
                 return cand
         return mention
     if len(words) <= 2 and mention[:1].isupper():
         last = words[-1]
-        for cand in reversed(earlier):
+        for cand in reversed(earlier[-_LOOKBACK:]):
             cw = _words(cand.split(",")[0])
             if len(cw) > len(words) and last in cw:
                 return cand

@@ -11,7 +11,8 @@ content fragments of that attribution.
 from __future__ import annotations
 
 from ..records import Attribution
-from .clauses import Cand, sentence_candidates
+from .clauses import Cand
+from .phrases import sentence_candidates
 from .frames import colon_intro, dash_frame, fronted_frame, intro_frame, tail_frame
 from .segment import Paragraph, Tok
 from .speakers import resolve_all

@@ -1,24 +1,24 @@
-"""Clause patterns: turn a cue in a sentence into a candidate attribution.
+"""Verb-driven clause shapes: turn a cue verb in a sentence into a candidate.
 
 Shapes covered, with ``Q`` a quotation token and ``C`` a clause:
 
-* forward      ``SRC CUE (that) C``, ``SRC told OBJ (that) C``, ``SRC said: Q``
-* cue-final    ``C, SRC CUE [adjuncts].`` and ``Q, SRC CUE. ``
-* inverted     ``C, CUE SRC [, appositive].``
-* split        ``Q, SRC CUE, Q.``
-* according to ``C, according to SRC.`` / ``According to SRC, C.``
-* noun cue     ``SRC's claim that C``
+* forward       ``SRC CUE (that) C``, ``SRC told OBJ (that) C``, ``SRC said: Q``
+* cue-final     ``C, SRC CUE [adjuncts].`` and ``Q, SRC CUE.``
+* inverted      ``C, CUE SRC [, appositive].``
+* split         ``Q, SRC CUE, Q.``
+* parenthetical ``C1, SRC CUE, C2.``
+* coordinated   ``SRC says C1 and said C2``
 
 Each function receives a sentence as a token range ``[lo, hi)`` of a
-paragraph and returns a :class:`Cand` or None.
+paragraph and returns a :class:`Cand` or None.  Phrase cues ("according
+to", "X's claim that") live in :mod:`.phrases`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cues import (ADJUNCT_PREPS, CUE_FORMS, CUE_NOUNS, EVIDENCE_HEADS, INFINITIVE_OK, MEDIA_NOUNS, NOT_SPEAKERS,
-                   OBJECT_VERBS, PARTICLES, SPEECH_NOUNS, WEEKDAYS, Cue)
+from .cues import ADJUNCT_PREPS, CUE_FORMS, EVIDENCE_HEADS, INFINITIVE_OK, OBJECT_VERBS, PARTICLES, WEEKDAYS, Cue
 from .segment import Tok
 from .speakers import PRONOUNS, skip_aux_left, source_left, source_right
 
@@ -38,8 +38,7 @@ _FRONTED = frozenset(
 _BE = frozenset("is are was were be been being am 's".split())
 _OBJECT_PRONOUNS = frozenset("him her them us me you reporters journalists".split())
 _DETS = frozenset("the a an his her their its this that these those".split())
-_CLAUSE_CONJ = frozenset("but and while whereas yet".split())
-_QUESTION_STARTS = frozenset("about whether if why how what when where who which to".split())
+CLAUSE_CONJ = frozenset("but and while whereas yet".split())
 _KEEP_ING = frozenset("including according regarding concerning following".split())
 SUBORDINATORS = frozenset("when while after as because if although though since before once until unless whereas".split())
 CUT_AFTER_COMMA = set("despite though although while whereas even adding saying noting citing".split())
@@ -84,14 +83,14 @@ def _passive(toks: list[Tok], i: int) -> bool:
     return j >= 0 and toks[j].low in _BE and toks[i].low.endswith(("ed", "en", "ld", "wn", "ught"))
 
 
-def _trim_end(toks: list[Tok], a: int, b: int) -> int:
+def trim_end(toks: list[Tok], a: int, b: int) -> int:
     """Drop trailing punctuation (not quotes) from the inclusive range end ``b``."""
     while b >= a and toks[b].kind == "p" and toks[b].text in _END_PUNCT:
         b -= 1
     return b
 
 
-def _skip_adjuncts(toks: list[Tok], k: int, hi: int) -> int:
+def skip_adjuncts(toks: list[Tok], k: int, hi: int) -> int:
     """Skip "Monday", "on Tuesday", "in a statement" right after a cue."""
     while k < hi and toks[k].kind == "w" and toks[k].low in WEEKDAYS:
         k += 1
@@ -136,7 +135,7 @@ def content_right(toks: list[Tok], i: int, hi: int, cue: Cue, subject: str) -> t
     if that is not None and (that == k or toks[k].low in WEEKDAYS | ADJUNCT_PREPS or cue.lemma in OBJECT_VERBS):
         k = that
     else:
-        k = _skip_adjuncts(toks, k, hi)
+        k = skip_adjuncts(toks, k, hi)
     colon = k < hi and toks[k].text in (":", ",")
     if colon:
         k += 1
@@ -145,7 +144,7 @@ def content_right(toks: list[Tok], i: int, hi: int, cue: Cue, subject: str) -> t
     end = _clause_end(toks, k, hi)
     if toks[k].kind == "q" and k + 1 < end and (toks[k + 1].text == "," or toks[k].text.rstrip("”\"' ").endswith(",")):
         end = k + 1  # said, “We’ll see,” when asked ...
-    b = _trim_end(toks, k, end - 1)
+    b = trim_end(toks, k, end - 1)
     if b < k or not _content_ok(toks, k, b, cue, subject, colon):
         return None
     return k, b
@@ -196,7 +195,7 @@ def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: 
     return first.low in ("that", "whether", "if") or (cue.lemma in OBJECT_VERBS and first.low == "that")
 
 
-def _tail_is_adjunct(toks: list[Tok], k: int, hi: int) -> bool:
+def tail_is_adjunct(toks: list[Tok], k: int, hi: int) -> bool:
     """Is ``toks[k:hi]`` only time/place adjuncts and final punctuation?"""
     rest = [t for t in toks[k:hi] if not (t.kind == "p" and t.text in _END_PUNCT)]
     if not rest:
@@ -216,7 +215,7 @@ def _split_tail(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
         if toks[m].kind == "q" or toks[m].text in ".;!?":
             return None
         if toks[m].text in (",", ":") and toks[m + 1].kind == "q":
-            return m + 1, _trim_end(toks, m + 1, hi - 1)
+            return m + 1, trim_end(toks, m + 1, hi - 1)
     return None
 
 
@@ -229,7 +228,7 @@ def _loose_tail(toks: list[Tok], left: tuple[int, int], k: int, hi: int) -> bool
     return k >= hi or not (toks[k].low == "that" or toks[k].kind == "q")
 
 
-def _left_content(toks: list[Tok], lo: int, edge: int) -> tuple[int, int] | None:
+def left_content(toks: list[Tok], lo: int, edge: int) -> tuple[int, int] | None:
     """Content before a final attribution: from sentence start to ``edge``."""
     if edge < lo:
         return None
@@ -241,7 +240,7 @@ def _left_content(toks: list[Tok], lo: int, edge: int) -> tuple[int, int] | None
     a = lo
     while a <= b and toks[a].kind == "p":
         a += 1
-    if a <= b and toks[a].low in _CLAUSE_CONJ and toks[a].text[0].isupper() and a < b:
+    if a <= b and toks[a].low in CLAUSE_CONJ and toks[a].text[0].isupper() and a < b:
         a += 1
     if b < a or sum(1 for t in toks[a:b + 1] if t.kind in "wq") < 2 and toks[b].kind != "q":
         return None
@@ -269,10 +268,10 @@ def _final(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
         return None
     k = _skip_object(toks, ci + 1, hi) if cue.lemma in OBJECT_VERBS else ci + 1
     split = _split_tail(toks, k, hi)
-    left = _left_content(toks, lo, src[0] - 1)
+    left = left_content(toks, lo, src[0] - 1)
     if left is None:
         return None
-    if split is None and not _tail_is_adjunct(toks, k, hi) and not _loose_tail(toks, left, k, hi):
+    if split is None and not tail_is_adjunct(toks, k, hi) and not _loose_tail(toks, left, k, hi):
         return None
     quoted = any(toks[m].kind == "q" for m in range(left[0], left[1] + 1))
     if split and not quoted:
@@ -297,8 +296,8 @@ def _parenthetical(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
     src = source_left(toks, lo, i)
     if src is None or src[0] - 1 < lo or toks[src[0] - 1].text != "," or toks[src[0]].kind == "q":
         return None
-    left = _left_content(toks, lo, src[0] - 1)
-    b = _trim_end(toks, ci + 2, hi - 1)
+    left = left_content(toks, lo, src[0] - 1)
+    b = trim_end(toks, ci + 2, hi - 1)
     if left is None or toks[left[1]].kind == "q" or b - (ci + 2) < 2 or toks[ci + 2].kind != "w":
         return None
     return Cand(para, src, (i, ci), [left, (ci + 2, b)], cue.speech, "parenthetical")
@@ -312,7 +311,7 @@ def _inverted(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
     src = source_right(toks, ci + 1, hi)
     if src is None:
         return None
-    left = _left_content(toks, lo, i - 1)
+    left = left_content(toks, lo, i - 1)
     if left is None:
         return None
     content = [left]
@@ -334,7 +333,7 @@ def _forward(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
     if span is None:
         return None
     if src[0] - 1 >= lo and toks[src[0] - 1].low in SUBORDINATORS:
-        span = _until_comma(toks, span)  # "While Comey has said that ..., Lewandowski said ..."
+        span = until_comma(toks, span)  # "While Comey has said that ..., Lewandowski said ..."
     return Cand(para, src, (i, ci), [span], cue.speech, pattern)
 
 
@@ -346,168 +345,13 @@ def _coordinated_subject(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | 
     e = lo
     while e < j and e - lo < 6 and toks[e].kind == "w" and (toks[e].text[0].isupper() or toks[e].low in _DETS):
         e += 1
-    if e == lo or not toks[e - 1].text[0].isupper() or toks[e - 1].low in _CLAUSE_CONJ:
+    if e == lo or not toks[e - 1].text[0].isupper() or toks[e - 1].low in CLAUSE_CONJ:
         return None
     return lo, e - 1
 
 
-def _until_comma(toks: list[Tok], span: tuple[int, int]) -> tuple[int, int]:
+def until_comma(toks: list[Tok], span: tuple[int, int]) -> tuple[int, int]:
     for m in range(span[0] + 1, span[1] + 1):
         if toks[m].text == ",":
             return span[0], m - 1
     return span
-
-
-def according_to(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:
-    """``C, according to SRC.`` and ``According to SRC, C.``"""
-    if toks[i].low != "according" or i + 1 >= hi or toks[i + 1].low != "to":
-        return None
-    s = i + 2
-    e = s
-    while e < hi and toks[e].text not in (",", ";", ":", "—") and toks[e].kind != "q":
-        e += 1
-    b = _trim_end(toks, s, e - 1)
-    if b < s or b - s > 15:
-        return None
-    content = []
-    if i > lo and toks[i - 1].text in (",", "—", "("):
-        left = _left_content(toks, lo, i - 1)
-        if left:
-            content.append(left)
-    if e < hi and toks[e].text == ",":
-        rb = _trim_end(toks, e + 1, hi - 1)
-        if (rb > e + 2 or toks[rb].kind == "q") and (not content or i == lo):
-            content.append((e + 1, rb))
-    if not content:
-        return None
-    return Cand(para, (s, b), (i, i + 1), content, True, "according")
-
-
-def noun_cue(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:
-    """``Trump's claim that C`` / ``his warning that C``."""
-    tok = toks[i]
-    if tok.kind != "w" or tok.low not in CUE_NOUNS or i + 1 >= hi or toks[i + 1].low != "that":
-        return None
-    if i - 1 < lo:
-        return None
-    owner = toks[i - 1]
-    if owner.low in ("his", "her", "their", "its"):
-        src = (i - 1, i - 1)
-    elif owner.low.endswith(("'s", "’s")) and owner.text[0].isupper():
-        a = i - 1
-        while a - 1 >= lo and toks[a - 1].kind == "w" and toks[a - 1].text[0].isupper():
-            a -= 1
-        src = (a, i - 1)
-    else:
-        return None
-    b = _trim_end(toks, i + 1, hi - 1)
-    if b - i < 3:
-        return None
-    return Cand(para, src, (i, i), [(i + 1, b)], tok.low in SPEECH_NOUNS, "noun")
-
-
-def gerund(toks: list[Tok], lo: int, hi: int, i: int, para: int, prev: list[Cand]) -> Cand | None:
-    """``X said ..., adding that C``: the gerund's source is the main clause's."""
-    found = cue_at(toks, i)
-    if found is None or not toks[i].low.endswith("ing") or i - 1 < lo or toks[i - 1].text != ",":
-        return None
-    cue, ci = found
-    owner = next((c for c in reversed(prev) if c.source and c.source[1] < i), None)
-    src = owner.source if owner is not None else _initial_subject(toks, lo, i)
-    span = content_right(toks, ci, hi, cue, "") if src is not None else None
-    if span is None:
-        # a participle clause is never a subject: keep at_cue from guessing one
-        return Cand(para, None, (i, ci), [], cue.speech, "blocked")
-    return Cand(para, src, (i, ci), [span], cue.speech, "gerund")
-
-
-def _initial_subject(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | None:
-    """The name or pronoun opening the sentence (``Clinton spoke ..., arguing ...``)."""
-    a = lo
-    while a < i and toks[a].kind == "w" and toks[a].low in _CLAUSE_CONJ | {"also", "still"}:
-        a += 1
-    if a >= i or toks[a].kind != "w":
-        return None
-    if toks[a].low in ("he", "she", "they", "we", "i", "it"):
-        return a, a
-    e = a
-    while e < i and toks[e].kind == "w" and (toks[e].text[0].isupper() or toks[e].low in ("the",) and e == a):
-        e += 1
-    return (a, e - 1) if e > a and toks[e - 1].text[0].isupper() else None
-
-
-def as_reported(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:
-    """``As The Times reported, C`` and ``C, as one official noted.``"""
-    found = cue_at(toks, i)
-    if found is None:
-        return None
-    cue, ci = found
-    src = source_left(toks, lo, i)
-    if src is None or src[0] - 1 < lo or toks[src[0] - 1].low != "as":
-        return None
-    k = _skip_adjuncts(toks, ci + 1, hi)
-    if k < hi and toks[k].text == "," and src[0] - 1 == lo:
-        b = _trim_end(toks, k + 1, hi - 1)
-        return Cand(para, src, (i, ci), [(k + 1, b)], cue.speech, "as") if b > k + 2 else None
-    edge = src[0] - 2
-    if edge > lo and toks[edge].text == "," and _tail_is_adjunct(toks, k, hi):
-        left = _left_content(toks, lo, edge)
-        return None if left is None else Cand(para, src, (i, ci), [left], cue.speech, "as")
-    return None
-
-
-def when_asked(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:
-    """``..., he said when asked about X`` / ``Asked why X, ...``: the question, no source."""
-    tok = toks[i]
-    if tok.low != "asked" or i + 1 >= hi or toks[i + 1].low not in _QUESTION_STARTS:
-        return None
-    if not (i == lo and tok.text == "Asked" or i > lo and toks[i - 1].low == "when"):
-        return None
-    b = _until_comma(toks, (i + 1, _trim_end(toks, i + 1, hi - 1)))[1] if i == lo else _trim_end(toks, i + 1, hi - 1)
-    return Cand(para, None, (i, i), [(i + 1, b)], True, "asked") if b > i + 1 else None
-
-
-def in_source(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
-    """``In a poll released Monday, C`` / ``In a statement, C``: the medium is the source."""
-    if hi - lo < 6 or toks[lo].low != "in":
-        return None
-    for m in range(lo + 2, min(hi - 2, lo + 14)):
-        if toks[m].text == ",":
-            heads = {t.low for t in toks[lo + 1:min(m, lo + 5)]}  # the medium heads its phrase
-            if not heads & MEDIA_NOUNS:
-                return None
-            b = _trim_end(toks, m + 1, hi - 1)
-            speech = not heads & EVIDENCE_HEADS
-            return Cand(para, (lo + 1, m - 1), (lo, lo), [(m + 1, b)], speech, "in") if b > m + 3 else None
-        if toks[m].kind != "w" and toks[m].text not in "-’'./&":
-            return None
-    return None
-
-
-def headline_colon(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
-    """``Lynch: No outside influence on FBI probe`` and transcript turns ``WALLACE: ...``."""
-    for m in range(lo + 1, min(lo + 5, hi - 3)):
-        if toks[m].text == ":":
-            names = toks[lo:m]
-            if not all(t.kind == "w" and t.text[0].isupper() for t in names) or names[0].low in NOT_SPEAKERS:
-                return None
-            b = _trim_end(toks, m + 1, hi - 1)
-            if b <= m + 2 or sum(t.text == "," for t in toks[m + 1:b]) > 2:
-                return None  # "Iowa: Tim Albrecht, Brad Anderson, ..." is a list
-            return Cand(para, (lo, m - 1), (m, m), [(m + 1, b)], True, "headline")
-    return None
-
-
-def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int) -> list[Cand]:
-    """All candidate attributions in one sentence, left to right."""
-    out: list[Cand] = []
-    for i in range(lo, hi):
-        cand = according_to(toks, lo, hi, i, para) or noun_cue(toks, lo, hi, i, para) \
-            or when_asked(toks, lo, hi, i, para) or as_reported(toks, lo, hi, i, para) \
-            or gerund(toks, lo, hi, i, para, out) or at_cue(toks, lo, hi, i, para)
-        if cand is not None and cand.pattern != "blocked":
-            out.append(cand)
-    if not out:  # sentence-level shapes, only where no verb cue spoke
-        cand = in_source(toks, lo, hi, para) or headline_colon(toks, lo, hi, para)
-        out.extend([cand] if cand else [])
-    return out

@@ -14,7 +14,7 @@ quote.
 
 from __future__ import annotations
 
-from .clauses import Cand, _trim_end
+from .clauses import Cand, trim_end
 from .cues import CUE_FORMS
 from .segment import Tok
 from .speakers import PRONOUNS, np_left, skip_aux_left, source_right
@@ -89,7 +89,7 @@ def tail_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
 
 def intro_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
     """``Hannity interjected: “...”`` / ``At the bottom it reads, “...”``."""
-    last = _trim_end(toks, lo, hi - 1)
+    last = trim_end(toks, lo, hi - 1)
     if last < lo + 2 or toks[last].kind != "q" or toks[last - 1].text not in (":", ","):
         return None
     for v in range(last - 2, lo - 1, -1):
@@ -124,7 +124,7 @@ def dash_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
     """``“...” ― Adriana Rodarte``: a quote signed with a dash and a name."""
     if toks[lo].kind != "q" or lo + 2 >= hi or toks[lo + 1].text not in _DASHES:
         return None
-    end = _trim_end(toks, lo + 2, hi - 1)
+    end = trim_end(toks, lo + 2, hi - 1)
     names = toks[lo + 2:end + 1]
     if not names or len(names) > 8 or not all(t.kind == "w" and t.text[0].isupper() or t.text in ".,-" for t in names):
         return None
@@ -136,7 +136,7 @@ def fronted_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
     first = toks[lo]
     if first.kind != "w" or not first.text[0].isupper() or first.low not in CUE_FORMS:
         return None
-    last = _trim_end(toks, lo, hi - 1)
+    last = trim_end(toks, lo, hi - 1)
     for m in range(lo + 2, min(last, lo + 30)):
         if toks[m].text in (":", ",") and toks[m + 1].kind == "q":
             src = source_right(toks, lo + 1, m + 1)

@@ -50,6 +50,7 @@ class Tok:
 
     @property
     def low(self) -> str:
+        """The text in lower case, for lexicon look-ups."""
         return self.text.lower()
 
 

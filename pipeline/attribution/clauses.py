@@ -40,8 +40,10 @@ _OBJECT_PRONOUNS = frozenset("him her them us me you reporters journalists".spli
 _DETS = frozenset("the a an his her their its this that these those".split())
 CLAUSE_CONJ = frozenset("but and while whereas yet".split())
 _KEEP_ING = frozenset("including according regarding concerning following".split())
-SUBORDINATORS = frozenset("when while after as because if although though since before once until unless whereas".split())
-CUT_AFTER_COMMA = set("despite though although while whereas even adding saying noting citing".split())
+SUBORDINATORS = frozenset(
+    "when while after as because if although though since before once until unless whereas".split()
+)
+CUT_AFTER_COMMA = frozenset("despite though although while whereas even adding saying noting citing".split())
 
 
 @dataclass
@@ -163,8 +165,9 @@ def _clause_end(toks: list[Tok], k: int, hi: int) -> int:
         if nxt.low in CUT_AFTER_COMMA or (nxt.text.islower() and nxt.low.endswith("ing") and len(nxt.low) > 5
                                           and nxt.low not in _KEEP_ING):
             return m
-        if nxt.low in ("and", "but") and m + 2 < hi and (toks[m + 2].low in PRONOUNS or toks[m + 2].low in SUBORDINATORS):
-            return m
+        after = toks[m + 2].low if m + 2 < hi else ""
+        if nxt.low in ("and", "but") and (after in PRONOUNS or after in SUBORDINATORS):
+            return m  # ", and he railed ...", ", and when pressed ..."
     return hi
 
 

@@ -159,6 +159,8 @@ def _clause_end(toks: list[Tok], k: int, hi: int) -> int:
     new coordinated clause or an adjunct that reporters tack on.
     """
     for m in range(k + 1, hi - 1):
+        if toks[m].text == ";":
+            return m  # "said X; they only learned ..."
         if toks[m].text != ",":
             continue
         nxt = toks[m + 1]
@@ -241,6 +243,10 @@ def left_content(toks: list[Tok], lo: int, edge: int) -> tuple[int, int] | None:
     elif toks[b].kind != "q":
         return None
     a = lo
+    for m in range(b, lo - 1, -1):
+        if toks[m].text == ";":
+            a = m + 1  # "A; B, he said." attributes B only
+            break
     while a <= b and toks[a].kind == "p":
         a += 1
     if a <= b and toks[a].low in CLAUSE_CONJ and toks[a].text[0].isupper() and a < b:

@@ -99,7 +99,8 @@ def _np_ok(span: list[Tok]) -> bool:
     if any(_is_cue_word(t) for t in words):
         return False
     return not (len(words) == 1 and first.text.islower() and first.low not in PRONOUNS
-                and not first.low.endswith("s"))
+                and (first.low.endswith(("ly", "ing", "ed")) or not first.low.endswith("s")
+                     and first.low not in COLLECTIVE_NOUNS))
 
 
 def source_left(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | None:
@@ -158,6 +159,11 @@ def source_right(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
 
 # ---------------------------------------------------------------- resolution
 
+# Singular nouns that stand alone as a source ("police said", "staff say").
+COLLECTIVE_NOUNS = frozenset(
+    "police staff management leadership government administration military prosecution defense "
+    "media press public clergy counsel security intelligence".split()
+)
 PERSON_NOUNS = frozenset(
     "official spokesman spokeswoman spokesperson aide adviser advisor senator candidate president "
     "governor lawmaker source man woman director chairman chairwoman leader minister secretary "

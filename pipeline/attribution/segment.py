@@ -132,11 +132,14 @@ def _ends_sentence(toks: list[Tok], i: int) -> bool:
 
 
 def _tail_follows(toks: list[Tok], j: int) -> bool:
-    """Does an attribution tail ("Smith said." / "said Smith.") start at token ``j``?"""
+    """Does an attribution tail ("Smith said." / "said Smith." / "Hannity pressed.") start at ``j``?"""
     for k in range(j, min(j + 7, len(toks))):
         tok = toks[k]
         if tok.kind != "w":
             return False
+        if tok.text.islower() and k > j and tok.low.endswith("ed") and tok.low not in CUE_FORMS:
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            return nxt is None or nxt.kind == "p" or nxt.low in _TAIL_WORDS or nxt.low in ("back", "up")
         if tok.text.islower() and tok.low in CUE_FORMS:
             if k == j:
                 return True  # inverted: "said Smith"

@@ -143,8 +143,8 @@ def source_right(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
                 break  # ", who ...", ", adding ...", ", half joking": the name ended
             seen_comma = True
         elif not seen_comma and tok.kind == "w" and (tok.low in _BOUNDARY_WORDS - _NAME_PREPS
-                                                      or tok.text.islower() and tok.low.endswith("ed")):
-            return None  # "said the group is ...", "said Trump lied": a clause, not a name
+                                                      or _finite_ed(toks, end, hi)):
+            return None  # "said the group is ...", "said Trump lied about ...": a clause, not a name
         end += 1
     while end > k and toks[end - 1].kind == "p" and toks[end - 1].text not in ")":
         end -= 1
@@ -155,6 +155,16 @@ def source_right(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
     if toks[k].low in _BOUNDARY_WORDS or toks[k].kind != "w":
         return None
     return k, end - 1
+
+
+def _finite_ed(toks: list[Tok], m: int, hi: int) -> bool:
+    """Is the -ed word at ``m`` a verb ("Trump lied about") rather than an adjective ("unaligned")?"""
+    tok = toks[m]
+    if not (tok.text.islower() and tok.low.endswith("ed")):
+        return False
+    nxt = toks[m + 1] if m + 1 < hi else None
+    return nxt is None or nxt.kind != "w" or nxt.low in _BOUNDARY_WORDS or nxt.low in _APPOSITIVE_START \
+        or nxt.low in ("that", "his", "her", "their", "its", "him", "them", "it")
 
 
 # ---------------------------------------------------------------- resolution

@@ -115,6 +115,9 @@ def _that_ahead(toks: list[Tok], k: int, hi: int) -> int | None:
 
 def _skip_object(toks: list[Tok], k: int, hi: int) -> int:
     """Skip the object of tell-type verbs: "reporters", "the Associated Press", "him"."""
+    if k < hi and toks[k].kind == "q" and toks[k].text.count(" ") < 4 and (k + 1 >= hi or toks[k + 1].kind != "q"):
+        if k + 1 >= hi or toks[k + 1].low in ADJUNCT_PREPS or toks[k + 1].text in ".,;":
+            return k + 1  # told “Fox and Friends” on Monday: a title, not a quotation
     if k >= hi or toks[k].kind != "w":
         return k
     if toks[k].low in _OBJECT_PRONOUNS:

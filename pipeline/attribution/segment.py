@@ -133,9 +133,11 @@ def _ends_sentence(toks: list[Tok], i: int) -> bool:
 
 def _tail_follows(toks: list[Tok], j: int) -> bool:
     """Does an attribution tail ("Smith said." / "said Smith." / "Hannity pressed.") start at ``j``?"""
-    for k in range(j, min(j + 7, len(toks))):
+    for k in range(j, min(j + 12, len(toks))):
         tok = toks[k]
         if tok.kind != "w":
+            if tok.text in ",.-" and k > j:
+                continue  # "McConnell, R-Ky., said."
             return False
         if tok.text.islower() and k > j and tok.low.endswith("ed") and tok.low not in CUE_FORMS:
             nxt = toks[k + 1] if k + 1 < len(toks) else None

@@ -117,8 +117,8 @@ def source_left(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | None:
 def _appositive_source(toks: list[Tok], lo: int, j: int) -> tuple[int, int] | None:
     """``Chris Cox, who runs the NRA's arm, says``: head plus appositive."""
     for k in range(j - 1, max(lo - 1, j - _MAX_APPOSITIVE), -1):
-        if toks[k].kind == "q" or toks[k].text in ".;:":
-            return None
+        if toks[k].kind == "q" or toks[k].text in ";:" or toks[k].text == "." and toks[k].start != toks[k - 1].end:
+            return None  # an abbreviation's dot ("R-Ky.") is part of the appositive
         if toks[k].text == ",":
             if k == j - 1 or toks[k + 1].low in _APPOSITIVE_BAD_START:
                 return None  # ", and the meeting soured from there, said": not an appositive

@@ -1,0 +1,17 @@
+"""Boilerplate stripping: HTML or plain text in, a ``CleanArticle`` out (broker-free, pure Python).
+
+Modules, one concern each:
+
+* ``html``        -- parse once, trafilatura on the tree, lead/deck restore, captions
+* ``lines``       -- the line classifier (head/body/tail zones, a reason per removal)
+* ``lexicon``     -- multilingual phrase lists the classifier uses
+* ``text``        -- plain-text path; captions, credits and tags out of the body
+* ``site_memory`` -- lines a site repeats in most articles, learnt per site
+* ``strip``       -- ``strip_boilerplate`` itself
+"""
+
+from pipeline.stripping.html import html_to_text
+from pipeline.stripping.site_memory import SiteBoilerplateMemory
+from pipeline.stripping.strip import STRIPPER_VERSION, strip_boilerplate
+
+__all__ = ["STRIPPER_VERSION", "SiteBoilerplateMemory", "html_to_text", "strip_boilerplate"]

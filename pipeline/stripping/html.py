@@ -1,0 +1,220 @@
+"""HTML path: parse once, run trafilatura on the tree, then fix what it is known to get wrong.
+
+Before extraction we read a few things from the raw tree that trafilatura
+drops: the headline (to spot it repeated in the text), the lead/deck paragraph
+that often sits in ``<header>`` or ``p.intro`` outside the article container,
+and figure captions.  After extraction the text goes through the line
+classifier (``lines.py``) and the lead is restored if it went missing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+from pipeline.stripping.lines import LineVerdict, classify_lines, norm
+
+# Class/id tokens that mark a lead, deck or standfirst paragraph.
+_LEAD_NAME = re.compile(
+    r"(?:^|[-_ ])(?:lead|leader|intro|introduction|standfirst|stand-first|deck|dek|abstract|summary|excerpt|"
+    r"teaser|subline|sub-?title|subheadline|kicker-text|description|chapeau|chapo|entradilla|sumario|bajada|"
+    r"occhiello|sommario|lide|linha-fina|zajawka|vorspann|anriss|einleitung)(?:$|[-_ ]|text|-text)",
+    re.IGNORECASE,
+)
+# Ancestors that make a candidate lead a navigation/teaser item instead.
+_BAD_ANCESTORS = {"nav", "aside", "footer", "li", "a", "figure", "figcaption", "form", "button", "select", "label"}
+_BAD_ANCESTOR_NAME = re.compile(
+    r"related|teaser-?list|sidebar|recommend|popular|newsletter|comment|footer|nav|author|bio(?:$|[-_ ])|profile|promo|"
+    r"subscri|paywall|signup|share|social|widget|most-|more-|further|weitere|list",
+    re.I,
+)
+_LEAD_MIN, _LEAD_MAX = 60, 800
+_TEXT_TAGS = {"p", "div", "span", "h2", "h3", "strong", "section", "header"}
+
+
+@dataclass
+class PageFacts:
+    """What the raw tree tells us before extraction."""
+
+    title: str | None = None
+    description: str | None = None
+    leads: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    language: str | None = None
+
+
+def parse(document: str | bytes) -> HtmlElement | None:
+    """Parse HTML once (trafilatura's loader: charset sniffing and repairs)."""
+    return load_html(document)
+
+
+def _text(el: HtmlElement) -> str:
+    """Whitespace-normalised text content of an element."""
+    return " ".join(el.text_content().split())
+
+
+def _meta(tree: HtmlElement, *names: str) -> str | None:
+    """First non-empty <meta property|name=...> content among ``names``."""
+    for name in names:
+        for value in tree.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content'):
+            if value and value.strip():
+                return " ".join(value.split())
+    return None
+
+
+def page_title(tree: HtmlElement) -> str | None:
+    """The headline: first <h1>, else og:title, else <title>."""
+    for h1 in tree.iterfind(".//h1"):
+        text = _text(h1)
+        if len(text) > 3:
+            return text
+    return _meta(tree, "og:title", "twitter:title") or (_text(tree.find(".//title")) if tree.find(".//title") is not None else None)
+
+
+def _bad_ancestry(el: HtmlElement) -> bool:
+    """True if the element sits in navigation, a list, a link, a figure or a related-stories block."""
+    for anc in el.iterancestors():
+        if anc.tag in _BAD_ANCESTORS or _BAD_ANCESTOR_NAME.search(f"{anc.get('class', '')} {anc.get('id', '')}"):
+            return True
+    return False
+
+
+def _lead_like(el: HtmlElement) -> bool:
+    """Element named like a lead paragraph (class or id)."""
+    return bool(_LEAD_NAME.search(f"{el.get('class', '')} {el.get('id', '')}"))
+
+
+def _candidates(tree: HtmlElement, description: str | None):
+    """Yield (class, element) pairs: lead-named elements, then paragraphs repeating the meta description."""
+    for value in tree.xpath("//@class|//@id"):  # attribute strings only: much cheaper than walking elements
+        if _LEAD_NAME.search(value):
+            el = value.getparent()
+            if el.tag in _TEXT_TAGS:
+                yield el.get("class", ""), el
+    if description and len(description) >= _LEAD_MIN:
+        low, high = 0.8 * len(description), 1.25 * len(description) + 5
+        key = norm(description)
+        for el in tree.iter("p", "h2"):
+            text = _text(el)
+            if low <= len(text) <= high and norm(text) == key:
+                yield "", el
+
+
+def find_leads(tree: HtmlElement, description: str | None) -> list[str]:
+    """Lead/deck candidates: a unique lead-named element, or a paragraph repeating the meta description."""
+    found: list[tuple[str, str]] = []
+    for cls, el in _candidates(tree, description):
+        text = _text(el)
+        if not (_LEAD_MIN <= len(text) <= _LEAD_MAX) or not re.search(r"[.!?…]", text):
+            continue
+        if _clean_candidate(el, text):
+            found.append((cls, text))
+    # a class shared by several candidates is a teaser list, not the lead
+    counts = Counter(cls for cls, _ in found if cls)
+    return [text for cls, text in found if not cls or counts[cls] == 1][:3]
+
+
+def _clean_candidate(el: HtmlElement, text: str) -> bool:
+    """A lead is one plain paragraph: no nested blocks, few links, not in navigation or a teaser box."""
+    if _BAD_ANCESTOR_NAME.search(f"{el.get('class', '')} {el.get('id', '')}"):
+        return False
+    blocks = [d for d in el.iterdescendants("p", "div", "ul", "ol", "li", "h1", "h2", "h3", "h4", "figure", "time")]
+    if len(blocks) > 1:
+        return False
+    link_text = sum(len(_text(a)) for a in el.iterdescendants("a"))
+    if link_text > 0.3 * len(text):
+        return False
+    if classify_lines([text])[0].reason is not None:
+        return False
+    return not _bad_ancestry(el)
+
+
+def find_captions(tree: HtmlElement) -> list[str]:
+    """Figure captions, in document order, deduplicated."""
+    seen, out = set(), []
+    for cap in tree.iter("figcaption"):
+        text = _text(cap)
+        if text and text not in seen:
+            seen.add(text)
+            out.append(text)
+    return out
+
+
+def page_facts(tree: HtmlElement) -> PageFacts:
+    """Collect title, description, lead candidates and captions from the raw tree."""
+    description = _meta(tree, "og:description", "description", "twitter:description")
+    return PageFacts(
+        title=page_title(tree),
+        description=description,
+        leads=find_leads(tree, description),
+        captions=find_captions(tree),
+        language=_html_lang(tree),
+    )
+
+
+def _html_lang(tree: HtmlElement) -> str | None:
+    """Primary language subtag of ``<html lang>``, e.g. "de" for "de-AT"."""
+    lang = (tree.get("lang") or tree.get("xml:lang") or "").strip().lower()
+    return lang.split("-")[0].split("_")[0] or None
+
+
+@dataclass
+class Extraction:
+    """Trafilatura's output on a page plus our verdicts on its lines."""
+
+    facts: PageFacts
+    verdicts: list[LineVerdict]
+    restored: list[str]
+    metadata: dict
+
+
+# Trafilatura settings, measured on the benchmark (see bench/boilerplate.py).
+TRAFILATURA_OPTIONS = {"include_comments": False}
+
+
+def run_trafilatura(tree: HtmlElement, url: str | None, with_metadata: bool) -> tuple[str, dict]:
+    """Trafilatura on the parsed tree (it copies it), with ``TRAFILATURA_OPTIONS``."""
+    doc = bare_extraction(tree, url=url, with_metadata=with_metadata, **TRAFILATURA_OPTIONS)
+    if doc is None:
+        return "", {}
+    meta = {k: getattr(doc, k, None) for k in ("title", "author", "date", "language", "tags", "categories")}
+    return doc.text or "", meta
+
+
+def missing_leads(leads: list[str], text: str) -> list[str]:
+    """The first lead candidate whose text the extraction lost (at most one: a deck, not a teaser list)."""
+    key = norm(text)
+    for lead in leads:
+        lead_key = norm(lead)
+        if lead_key and lead_key not in key:
+            return [lead]
+        if lead_key:
+            return []
+    return []
+
+
+def extract(document: str | bytes | HtmlElement, url: str | None = None, with_metadata: bool = False) -> Extraction | None:
+    """Parse, collect page facts, run trafilatura, classify lines, restore a lost lead."""
+    tree = document if isinstance(document, HtmlElement) else parse(document)
+    if tree is None:
+        return None
+    facts = page_facts(tree)
+    text, meta = run_trafilatura(tree, url, with_metadata)
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    verdicts = classify_lines(lines, facts.title)
+    restored = missing_leads(facts.leads, text) if lines else []
+    return Extraction(facts, verdicts, restored, meta)
+
+
+def html_to_text(html: str | bytes) -> str:
+    """Body text only, one paragraph per line: the function the benchmark scores."""
+    ex = extract(html)
+    if ex is None:
+        return ""
+    kept = ex.restored + [v.text for v in ex.verdicts if v.reason is None]
+    return "\n".join(kept)

@@ -1,0 +1,160 @@
+"""Multilingual phrase lists for the line classifier.
+
+Each list is a set of regular-expression fragments (case-insensitive) for one
+kind of boilerplate, covering the languages of our sources (en, de, fr, es,
+it, pt, nl, pl).  They are compiled once into the patterns at the bottom.
+Fragments describe *kinds* of prompt ("read also", "sign up for"), never a
+particular site.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "Read more: <headline>" teasers that interrupt or trail the article.
+TEASER_PREFIXES = [
+    r"read (?:more|also|next)", r"also read", r"see also", r"related(?: stories| articles?| content)?",
+    r"more(?: on this| from| about)?(?: story| stories)?", r"recommended(?: for you)?", r"watch(?: now)?",
+    r"you (?:may|might) (?:also )?(?:like|enjoy|be interested)", r"don'?t miss", r"trending",
+    r"lesen sie (?:auch|mehr|hier)", r"auch (?:lesen|interessant)", r"mehr zum thema", r"schon gelesen\??",
+    r"weitere (?:artikel|beiträge|themen|informationen zum thema|news)", r"das könnte (?:sie|dich) auch interessieren",
+    r"passend dazu", r"siehe auch", r"zum weiterlesen", r"empfohlene (?:artikel|beiträge)",
+    r"lea (?:también|más|además)", r"lea", r"le puede interesar", r"te puede interesar", r"puede(?:s)? ver",
+    r"vea (?:también|además)", r"mira(?: también)?", r"mire", r"notas? relacionadas?", r"contenido relacionado",
+    r"también te puede interesar", r"lee (?:también|más)", r"más sobre", r"relacionad[oa]s?",
+    r"à lire (?:aussi|également)", r"lire (?:aussi|également|la suite)", r"voir aussi", r"sur le même sujet",
+    r"leggi anche", r"potrebbe interessarti", r"leia (?:também|mais)", r"veja também", r"saiba mais",
+    r"lees ook", r"czytaj (?:też|także|więcej)", r"zobacz (?:też|także|również)",
+]
+
+# Headings that open a list of other stories: everything after them in the tail goes.
+RELATED_HEADINGS = [
+    r"related(?: articles?| stories| posts| content| news| reading)?", r"more (?:stories|news|articles|from \S.*)",
+    r"you (?:may|might) (?:also )?(?:like|enjoy)", r"recommended(?: for you| stories| articles)?",
+    r"most (?:popular|read|viewed)", r"popular (?:stories|posts|articles)", r"trending(?: now)?", r"latest (?:news|stories|posts)",
+    r"auch interessant", r"das könnte (?:sie|dich) auch interessieren", r"(?:das|dieses) thema könnte (?:sie|dich) auch interessieren",
+    r"weitere (?:artikel|beiträge|themen|news|meldungen|nachrichten)(?: (?:zum|aus dem) \S+)?", r"empfohlene (?:artikel|beiträge)",
+    r"mehr (?:zum thema|themen|artikel|aus \S+)", r"meistgelesen", r"meist-?(?:gelesen|diskutiert)", r"top-?themen.*",
+    r"ähnliche (?:artikel|beiträge)", r"lesen sie auch(?: die folgenden beiträge)?", r"auch lesen", r"vorschau auf den nächsten artikel",
+    r"notas relacionadas", r"contenido relacionado", r"noticias relacionadas", r"te puede interesar", r"lo más (?:leído|visto)",
+    r"à lire aussi", r"sur le même sujet", r"articles? similaires?", r"les plus lus",
+    r"articoli correlati", r"potrebbe interessarti", r"notícias relacionadas", r"leia também", r"veja também",
+    r"gerelateerde artikelen", r"czytaj (?:też|także)", r"zobacz (?:też|także)", r"polecane",
+    r"load more", r"see all(?: \S+)?", r"show more", r"schon gelesen", r"más sobre .{2,40}", r"mehr aus .{2,40}",
+    r"more from .{2,40}", r"plus d'articles", r"dalla stessa categoria",
+]
+
+# Weaker headings: only in the tail, where they open a block of links, contacts or credits.
+TAIL_HEADINGS = [
+    r"weitere .{3,50}", r"mehr .{3,40}", r"more .{3,40}", r"other .{3,40}", r"otr[oa]s .{3,40}", r"autres .{3,40}",
+    r"altri .{3,40}", r"outr[oa]s .{3,40}", r"(?:press(?:e)?-?)?kontakt(?:e)?", r"contact(?:o|s)?(?: us)?", r"about (?:the )?authors?",
+    r"über (?:den|die) autor(?:in)?", r"über diese reihe", r"zur person", r"original ?publi\w+", r"quellen?(?:angaben)?",
+    r"sources?", r"links?", r"downloads?", r"zusatzinformationen", r"informationen", r"teilnehmende .{3,30}",
+    r"(?:e-mail|telefon|phone|tel|fax)\.?", r"share(?: this)?", r"teilen", r"anzeige", r"advertisement",
+]
+
+# Newsletter, subscription, app, social and paywall prompts.
+PROMPT_WORDS = [
+    r"newsletter", r"sign(?:ing)? up\b", r"\bsubscri(?:be|ption|ber)", r"follow (?:us|(?:\S+ ){1,4}on (?:twitter|facebook|instagram|x|linkedin|tiktok|youtube|telegram|social))",
+    r"join (?:our|us)\b", r"join the (?:conversation|discussion|community|club|mailing|facebook)", r"download (?:the|our)\b.*\bapps?\b", r"\bget the\b.*\bapp\b", r"click here", r"log ?in\b.*\baccess",
+    r"share (?:this|on)\b", r"like us on", r"we want to hear", r"support (?:our|us|independent)", r"sign in\b",
+    r"abonnieren", r"abonnement", r"abonniere", r"melden sie sich", r"zum newsletter", r"folgen sie uns", r"folge uns",
+    r"jetzt (?:kostenlos )?(?:anmelden|registrieren|abonnieren|testen|lesen)", r"nicht eingeloggt", r"^unterstütze",
+    r"suscr[íi]b", r"s[íi]guenos", r"[úu]nete", r"hazte (?:miembro|socio)", r"canal de (?:telegram|whatsapp|youtube)",
+    r"abonnez", r"inscrivez", r"suivez-nous", r"pour (?:lire|accéder)", r"iscriviti", r"seguici", r"assine", r"inscreva",
+    r"subskrypcj", r"zapraszamy do", r"obserwuj", r"(?:telegram|whatsapp|youtube)[- ]?(?:kanal|channel|canal)",
+]
+
+# Leading labels of a photo/illustration credit.
+CREDIT_PREFIXES = [
+    r"photo(?:s|graph)?(?: credit)?", r"image(?: credit| source)?", r"credits?(?: photos?)?", r"crédits? photos?",
+    r"foto(?:s|grafie)?", r"bild(?:quelle)?", r"titelbild", r"beitragsbild", r"header-?bild", r"quelle bild", r"picture",
+    r"illustration", r"fotograf[ií]a", r"imagen", r"cr[ée]dito", r"image illustrative", r"copyright bild",
+]
+
+# Agencies and stock libraries that appear alone as a credit line.
+AGENCIES = [
+    r"getty(?: images)?", r"ap(?: photo)?", r"afp", r"reuters", r"dpa", r"epa", r"efe", r"ansa", r"istock(?:photo)?",
+    r"shutterstock", r"imago(?: images)?", r"picture[- ]alliance", r"adobe ?stock", r"unsplash", r"pixabay", r"keystone",
+    r"agencja gazeta", r"pap", r"bestimage", r"sipa", r"abaca", r"xinhua", r"anadolu", r"kna", r"epd", r"ddp",
+]
+
+SOURCE_PREFIXES = [r"source", r"sources", r"quelle(?:n|nangaben)?", r"fuente", r"fonte", r"źródło", r"bron"]
+
+COPYRIGHT = [
+    r"©", r"\(c\)\s*\d{4}", r"(?<![-\w])copyright\b", r"all rights reserved", r"alle rechte vorbehalten", r"todos los derechos reservados",
+    r"tous droits réservés", r"tutti i diritti riservati", r"todos os direitos reservados", r"wszelkie prawa zastrzeżone",
+    r"materiał chroniony prawem", r"copyrighted property", r"written permission", r"nachdruck (?:nur|verboten)",
+]
+
+READING_TIME = [
+    r"\d+\s*(?:min(?:ute)?s?\.?|minuten)\s*(?:read|lesezeit|de lectura|de lecture|di lettura|de leitura|czytania)",
+    r"(?:lesezeit|reading time|lesedauer|temps de lecture|tiempo de lectura|tempo de leitura|czas czytania)\s*:?\s*(?:ca\.?\s*)?\d+",
+    r"ten tekst przeczytasz.*", r"\d+\s*min(?:ute)?s? read",
+]
+
+TIMESTAMP_LABELS = [
+    r"updated(?: at| on)?", r"published(?: at| on)?", r"posted(?: at| on)?", r"last (?:updated|modified)", r"modified",
+    r"aktualisiert(?: am)?", r"veröffentlicht(?: am)?", r"erstellt(?: am)?", r"stand", r"letzte änderung", r"zuletzt aktualisiert",
+    r"actualizado(?: el)?", r"publicado(?: el)?", r"mis à jour(?: le)?", r"publié(?: le)?", r"aggiornato(?: il)?",
+    r"pubblicato(?: il)?", r"atualizado(?: em)?", r"aktualizacja", r"release date", r"datum", r"date", r"fecha",
+]
+
+# Short interface words that are never article text on their own line.
+UI_LINES = [
+    r"share(?: this(?: article| story| post)?)?", r"teilen(?: mit)?", r"compartir", r"partager", r"condividi", r"compartilhe",
+    r"tweet", r"print", r"drucken", r"e-?mail", r"comments?", r"kommentare?", r"view comments", r"keine kommentare",
+    r"\d+ (?:comments?|kommentare?)", r"kommentare insgesamt", r"leave a (?:comment|reply)", r"back to (?:top|blog|home)",
+    r"home", r"startseite", r"menu", r"menü", r"loading\.*", r"wird geladen\.*", r"bild anzeigen", r"bewerten", r"advertisement",
+    r"anzeige", r"werbung", r"publicidad", r"publicité", r"pubblicità", r"sponsored", r"listen to (?:this )?article",
+    r"artikel (?:anhören|vorlesen)", r"zurück(?: zur übersicht)?", r"weiterlesen", r"mehr lesen", r"read more", r"leer más",
+    r"lire la suite", r"continue reading", r"inhaltsverzeichnis", r"table of contents", r"pdf", r"video", r"audio",
+    r"(?:previous|next) (?:article|post|story)", r"(?:vorheriger|nächster) (?:artikel|beitrag)", r"mehr", r"more",
+]
+
+# "Tags:", "Filed under", "Category:" lines listing labels.
+TAG_PREFIXES = [
+    r"tags?", r"filed under", r"categor(?:y|ies)", r"kategorien?", r"schlagworte?", r"schlagwörter", r"themen", r"topics",
+    r"temas", r"etiquetas", r"étiquettes", r"mots-clés", r"argomenti", r"tópicos", r"tagi", r"keywords",
+]
+
+# Affiliate and advertising disclosures.
+# Calls to action strong enough to remove even inside the article (short lines only).
+STRONG_CTA = [
+    r"(?:please )?subscribe (?:to|now|today|for)", r"sign up (?:for|to|now|here|today)", r"newsletter", r"already a subscriber",
+    r"log ?in (?:to|for|here)", r"follow us", r"click here", r"download (?:the|our) (?:\S+ )?app", r"get the .{0,30}\bapp\b",
+    r"jetzt (?:kostenlos )?(?:abonnieren|anmelden|registrieren)", r"abonnieren sie", r"melden? (?:sie sich|dich)", r"hier klicken",
+    r"klicken sie (?:hier|auf)", r"suscr[íi]bete", r"s[íi]guenos", r"[úu]nete", r"abonnez-vous", r"inscrivez-vous",
+    r"iscriviti", r"assine", r"zapraszamy do", r"(?:telegram|whatsapp|youtube)[- ]?(?:kanal|channel|canal)",
+]
+
+DISCLOSURES = [
+    r"(?:this|our) (?:post|article|page) (?:contains|may contain)", r"affiliate", r"disclosure", r"we may earn",
+    r"products (?:are|were) chosen independently", r"we recommend the best products", r"enthält (?:werbung|affiliate)",
+    r"werbung\.", r"\*werbung", r"anzeige[,:]", r"bei den verlinkungen handelt es sich",
+]
+
+
+def _alt(fragments: list[str]) -> str:
+    """Join fragments into one non-capturing alternation."""
+    return "(?:" + "|".join(fragments) + ")"
+
+
+_I = re.IGNORECASE
+TEASER_RE = re.compile(
+    r"^\W{0,3}" + _alt(TEASER_PREFIXES) + r"\s*(?:[:>»|]|\s[-–—]\s)\s*\S|^\s*(?:>>(?!>)|→|►|▶|➤)\s*\S.{0,150}$", _I
+)
+TAIL_HEADING_RE = re.compile(r"^\W{0,3}" + _alt(TAIL_HEADINGS) + r"\s*[:?!.]?\s*$", _I)
+STRONG_CTA_RE = re.compile(_alt(STRONG_CTA), _I)
+BREADCRUMB_RE = re.compile(r"^\W{0,3}(?:home|startseite|start|inicio|portada|accueil|home page)\s*[/>»›|]", _I)
+RELATED_HEADING_RE = re.compile(r"^\W{0,3}" + _alt(RELATED_HEADINGS) + r"\s*[:?!.]?\s*$", _I)
+PROMPT_RE = re.compile(_alt(PROMPT_WORDS), _I)
+CREDIT_PREFIX_RE = re.compile(r"^[(\[]?\s*" + _alt(CREDIT_PREFIXES) + r"\s*(?:[:©/|]|\s©)", _I)
+AGENCY_RE = re.compile(_alt(AGENCIES), _I)
+SOURCE_RE = re.compile(r"^\W{0,2}" + _alt(SOURCE_PREFIXES) + r"\s*:", _I)
+COPYRIGHT_RE = re.compile(_alt(COPYRIGHT), _I)
+READING_TIME_RE = re.compile(r"^\W{0,3}" + _alt(READING_TIME) + r"\W*(?:min\w*)?\W*$", _I)
+TIMESTAMP_LABEL_RE = re.compile(r"^\W{0,3}" + _alt(TIMESTAMP_LABELS) + r"\s*:?", _I)
+UI_LINE_RE = re.compile(r"^\W{0,3}" + _alt(UI_LINES) + r"\W{0,3}$", _I)
+TAG_LINE_RE = re.compile(r"^\W{0,3}" + _alt(TAG_PREFIXES) + r"\s*[:|]?\s", _I)
+DISCLOSURE_RE = re.compile(_alt(DISCLOSURES), _I)

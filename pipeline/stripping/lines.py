@@ -1,0 +1,245 @@
+"""Line classifier: decide, for each line of extracted text, whether it is boilerplate and why.
+
+Extractors such as trafilatura leave most of their leftovers in the first and
+last lines of the text (headline repeated, "Updated at", newsletter prompts,
+"Read more:" teasers, related-story lists, copyright and credit lines).  The
+classifier therefore splits the text into three zones:
+
+* head  -- lines before the first substantial paragraph,
+* tail  -- lines after the last substantial paragraph,
+* body  -- everything in between,
+
+and applies broad rules in head and tail, only narrow, high-confidence rules
+in the body.  Every decision carries a reason string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.stripping import lexicon as lx
+
+SUBSTANTIAL = 100  # a line at least this long (with a sentence end) anchors the body zone
+SHORT = 160
+_MAX_BODY_CUT = 15  # inside the body a related heading removes at most this many short lines  # narrow body rules only touch lines shorter than this
+
+_WORD = re.compile(r"\w", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?…:;\"”»)]\s*$")
+_MONTHS = (
+    r"jan\w*|feb\w*|mär\w*|mar\w*|apr\w*|ma[iy]\w*|jun\w*|jul\w*|aug\w*|sep\w*|o[ck]t\w*|nov\w*|de[cz]\w*|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
+    r"janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    r"gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+    r"janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|"
+    r"stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października|listopada|grudnia"
+)
+_WEEKDAYS = (
+    r"mon\w*|tue\w*|wed\w*|thu\w*|fri\w*|sat\w*|sun\w*|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+    r"lunes|martes|miércoles|jueves|viernes|sábado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+)
+# Tokens a pure date/time line is made of; whatever is left after removing them must be empty.
+_DATE_TOKEN = re.compile(
+    r"\d{1,4}(?:[./-]\d{1,2}(?:[./-]\d{2,4})?)?\.?|\d{1,2}[:.h]\d{2}(?::\d{2})?|[ap]\.?m\.?|uhr|utc|gmt|[a-z]{2,4}t|"
+    rf"\b(?:{_MONTHS}|{_WEEKDAYS})\b|\b(?:at|on|um|am|de|del|le|el|il|à|a las|the|of|und|and|y|et|h)\b",
+    re.IGNORECASE,
+)
+# Something that is really a date or a time, not just a number.
+_REAL_DATE = re.compile(
+    rf"\d{{1,2}}[:.h]\d{{2}}\s*(?:[ap]\.?m|uhr)|\d{{1,2}}:\d{{2}}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\b(?:{_MONTHS})\b",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^(?:by|von|por|par|di|de|door|autor(?:in)?|author|written by|text|texto)\s*:?\s+[A-ZÄÖÜÁÉ]", re.I)
+_CREDIT_LINE = re.compile(
+    rf"^\W*(?:{lx._alt(lx.AGENCIES)})(?:\s*(?:/|\||,|-|–)\s*[\w .'-]{{0,40}})?\W*$"
+    rf"|^[\w .'-]{{2,40}}\s*/\s*(?:{lx._alt(lx.AGENCIES)})\W*$|^[A-ZÄÖÜ][\w.'-]+(?: [\w.'-]+){{0,3}}\s*/\s*[\w .'-]{{2,30}}$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class LineVerdict:
+    """The classifier's answer for one line: ``reason`` is None when the line is kept."""
+
+    text: str
+    reason: str | None
+
+
+def norm(text: str) -> str:
+    """Lower-case, collapse whitespace, drop punctuation: for comparing lines."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def is_timestamp(line: str) -> bool:
+    """True for lines that are only a date/time, optionally with a label ("Updated at 19:49")."""
+    if len(line) > 80 or not re.search(r"\d", line):
+        return False
+    if not _REAL_DATE.search(line):
+        return False
+    rest = lx.TIMESTAMP_LABEL_RE.sub("", line, count=1)
+    rest = _DATE_TOKEN.sub("", rest)
+    return not re.search(r"[^\s,.|·•/()\-–—:]", rest)
+
+
+def is_credit(line: str) -> bool:
+    """True for photo-credit lines: "Photo: X", "Getty Images", "AP/Vadim Zamirovsky", "AFP / X"."""
+    if len(line) > 120:
+        return False
+    if lx.CREDIT_PREFIX_RE.match(line):
+        return True
+    return len(line) <= 60 and bool(_CREDIT_LINE.match(line.strip())) and _has_agency_or_slash(line)
+
+
+def _has_agency_or_slash(line: str) -> bool:
+    """A credit names an agency or has the "Agency/Photographer" slash shape, never a sentence end."""
+    return (bool(lx.AGENCY_RE.search(line)) or "/" in line) and not line.rstrip().endswith((".", "?", "!"))
+
+
+def is_tag_line(line: str) -> bool:
+    """True for "Tags: a, b, c" / "Filed under ..." lines listing labels rather than a sentence."""
+    if len(line) > 200 or not lx.TAG_LINE_RE.match(line):
+        return False
+    return not line.rstrip().endswith((".", "?", "!"))
+
+
+def prompt_reason(line: str) -> str:
+    """Name the kind of prompt a line is (for the removal record)."""
+    low = line.lower()
+    if "newsletter" in low:
+        return "newsletter-prompt"
+    if re.search(r"twitter|facebook|instagram|telegram|whatsapp|youtube|follow|folg|s[íi]gue|suivez|seguici", low):
+        return "social-prompt"
+    return "call-to-action"
+
+
+def _anywhere(line: str) -> str | None:
+    """High-confidence rules that apply in every zone."""
+    stripped = line.strip()
+    if not _WORD.search(stripped):
+        return "lone-punctuation"
+    if lx.READING_TIME_RE.match(stripped):
+        return "reading-time"
+    if is_timestamp(stripped):
+        return "timestamp"
+    if len(stripped) < 250 and lx.TEASER_RE.match(stripped):
+        return "related-teaser"
+    if lx.UI_LINE_RE.match(stripped):
+        return "interface"
+    if is_credit(stripped):
+        return "photo-credit"
+    if len(stripped) < 150 and lx.SOURCE_RE.match(stripped):
+        return "source-line"
+    if len(stripped) < 200 and lx.BREADCRUMB_RE.match(stripped):
+        return "breadcrumb"
+    return _meta_line(stripped)
+
+
+def _meta_line(line: str) -> str | None:
+    """"Jan 13, 2020 | categories: X | View Comments": pipe-separated fields, one of them boilerplate."""
+    if "|" not in line or len(line) > 200:
+        return None
+    parts = [p.strip() for p in line.split("|") if p.strip()]
+    if not parts or any(len(p) > 80 for p in parts):
+        return None
+    hits = [p for p in parts if is_timestamp(p) or lx.UI_LINE_RE.match(p) or lx.TAG_LINE_RE.match(p + " ") or is_credit(p)]
+    return "metadata" if hits and len(hits) * 2 >= len(parts) else None
+
+
+def _body(line: str) -> str | None:
+    """Narrow rules for lines inside the article."""
+    if len(line) < 250 and lx.STRONG_CTA_RE.search(line):
+        return prompt_reason(line)
+    if len(line) >= SHORT:
+        return None
+    if lx.COPYRIGHT_RE.search(line) and len(line) < 120:
+        return "copyright"
+    if lx.PROMPT_RE.search(line) and not _SENTENCE_END.search(line.rstrip(". ")) and len(line) < 100:
+        return prompt_reason(line)
+    return None
+
+
+def _edge(line: str, zone: str) -> str | None:
+    """Broad rules for head and tail lines."""
+    if len(line) < 300 and lx.COPYRIGHT_RE.search(line):
+        return "copyright"
+    if len(line) < 200 and lx.PROMPT_RE.search(line) or len(line) < 300 and lx.STRONG_CTA_RE.search(line):
+        return prompt_reason(line)
+    if len(line) < 300 and lx.DISCLOSURE_RE.search(line):
+        return "disclosure"
+    if is_tag_line(line):
+        return "tags"
+    if zone == "head" and len(line) < 80 and _BYLINE.match(line):
+        return "byline"
+    return None
+
+
+def _substantial(line: str) -> bool:
+    """A line that can anchor the body zone: long, ends like a sentence, not an edge-rule hit."""
+    if len(line) >= 300:
+        return True
+    return len(line) >= SUBSTANTIAL and bool(_SENTENCE_END.search(line)) and not _strong_edge(line)
+
+
+def _strong_edge(line: str) -> bool:
+    """Unmistakable furniture even when long: copyright, a direct call to action, an ad disclosure."""
+    return bool(lx.COPYRIGHT_RE.search(line) or lx.STRONG_CTA_RE.search(line) or lx.DISCLOSURE_RE.search(line))
+
+
+def zones(lines: list[str]) -> tuple[int, int]:
+    """Index of the first and last substantial line (body zone bounds); (len, -1) if none.
+
+    Boilerplate that is itself long (a paywall notice, a newsletter pitch) does not
+    anchor the body, so the head and tail zones reach past it.
+    """
+    idx = [i for i, line in enumerate(lines) if _substantial(line)]
+    if not idx:
+        return len(lines), -1
+    return idx[0], idx[-1]
+
+
+def classify_lines(lines: list[str], title: str | None = None) -> list[LineVerdict]:
+    """Classify every line; a related-stories heading late in the text removes the short lines after it."""
+    first, last = zones(lines)
+    title_key = norm(title) if title else ""
+    out: list[LineVerdict] = []
+    cutting, cut = False, 0
+    for i, line in enumerate(lines):
+        zone = "head" if i < first else "tail" if i > last else "body"
+        if first > last:  # no substantial line: treat everything as edge, but never cut
+            zone = "edge"
+        if cutting and (zone == "tail" or (len(line) < 200 and cut < _MAX_BODY_CUT)):
+            cut += 1
+            out.append(LineVerdict(line, "related-teaser"))
+            continue
+        cutting = False
+        if _opens_related(line.strip(), zone, i, len(lines)):
+            cutting, cut = True, 0
+            out.append(LineVerdict(line, "related-teaser"))
+            continue
+        out.append(LineVerdict(line, _classify(line, zone, title_key, i)))
+    return out
+
+
+def _opens_related(line: str, zone: str, index: int, total: int) -> bool:
+    """A heading that opens a list of other stories, links or contacts at the end of the text."""
+    if not line or line[0].islower() or line.endswith("."):
+        return False
+    if zone == "tail" and (lx.RELATED_HEADING_RE.match(line) or lx.TAIL_HEADING_RE.match(line)):
+        return True
+    return zone == "body" and index >= total / 2 and bool(lx.RELATED_HEADING_RE.match(line))
+
+
+def _classify(line: str, zone: str, title_key: str, index: int) -> str | None:
+    """One line's reason, by zone."""
+    if len(line) >= 300:  # no rule touches long lines: skip the regexes
+        return None if _WORD.search(line) else "lone-punctuation"
+    if title_key and index < 4 and zone != "body" and norm(line) == title_key:
+        return "repeated-headline"
+    reason = _anywhere(line)
+    if reason:
+        return reason
+    if zone == "body":
+        return _body(line)
+    if lx.RELATED_HEADING_RE.match(line.strip()):
+        return "related-teaser"
+    return _edge(line, zone)

@@ -1,0 +1,131 @@
+"""``strip_boilerplate``: one document in, one ``CleanArticle`` out.
+
+Chooses the HTML or plain-text path, applies the optional per-site memory,
+and fills the record (ids from ``pipeline.records``).  Pure: no broker, no I/O.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+from courlan import normalize_url
+
+from pipeline.records import CleanArticle, content_id, url_id
+from pipeline.stripping import html as html_path
+from pipeline.stripping.lines import LineVerdict, classify_lines
+from pipeline.stripping.site_memory import SiteBoilerplateMemory
+from pipeline.stripping.text import Parts, assemble, mark_captions, split_text
+
+STRIPPER_VERSION = "1.0.0"
+
+
+def canonical_url(url: str) -> str:
+    """courlan's normalisation (scheme/host case, tracking parameters) without the #fragment."""
+    try:
+        normalised = normalize_url(url)
+    except (ValueError, TypeError):
+        normalised = url.strip()
+    parts = urlsplit(normalised)
+    return urlunsplit(parts._replace(fragment=""))
+
+
+def site_of(url: str | None) -> str | None:
+    """The site key for the memory: host name without a leading "www."."""
+    if not url:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or None
+
+
+def looks_like_html(document: str | bytes) -> bool:
+    """Sniff: markup at the start (after whitespace and a BOM) means HTML."""
+    head = document[:512]
+    if isinstance(head, bytes):
+        head = head.decode("utf-8", "replace")
+    return head.lstrip("\ufeff \t\r\n").startswith("<")
+
+
+def _is_html(document: str | bytes, content_type: str | None) -> bool:
+    """HTML if the content type says so, text if it says text/plain, else sniff."""
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    if ctype in ("text/html", "application/xhtml+xml"):
+        return True
+    if ctype == "text/plain":
+        return False
+    return looks_like_html(document)
+
+
+def apply_site_memory(verdicts: list[LineVerdict], memory: SiteBoilerplateMemory | None,
+                      site: str | None) -> list[LineVerdict]:
+    """Mark kept lines the site repeats in most articles, then learn from this article's lines."""
+    if memory is None or site is None:
+        return verdicts
+    kept = [i for i, v in enumerate(verdicts) if v.reason is None]
+    hits = memory.recurring(site, [verdicts[i].text for i in kept])
+    out = list(verdicts)
+    for n in hits:
+        i = kept[n]
+        out[i] = LineVerdict(out[i].text, "site-recurring")
+    memory.observe(site, [v.text for v in verdicts])  # learn after judging: an article never votes on itself
+    return out
+
+
+def _strip_text(document: str | bytes, memory, site) -> tuple[str | None, Parts, dict]:
+    """Plain-text path."""
+    text = document.decode("utf-8", "replace") if isinstance(document, bytes) else document
+    title, lines = split_text(text)
+    verdicts = apply_site_memory(classify_lines(lines, title), memory, site)
+    return title, assemble(mark_captions(verdicts)), {}
+
+
+def _strip_html(document: str | bytes, url, memory, site) -> tuple[str | None, Parts, dict]:
+    """HTML path: trafilatura plus our rules, with metadata."""
+    ex = html_path.extract(document, url=url, with_metadata=True)
+    if ex is None:
+        return None, Parts(), {}
+    verdicts = [LineVerdict(lead, None) for lead in ex.restored] + ex.verdicts
+    verdicts = apply_site_memory(verdicts, memory, site)
+    parts = assemble(mark_captions(verdicts))
+    parts.captions = ex.facts.captions + [c for c in parts.captions if c not in ex.facts.captions]
+    meta = dict(ex.metadata, language=ex.metadata.get("language") or ex.facts.language)
+    for tag in (meta.get("tags") or []):
+        if tag not in parts.tags:
+            parts.tags.append(tag)
+    return ex.facts.title or meta.get("title"), parts, meta
+
+
+def _authors(meta: dict) -> list[str]:
+    """Trafilatura joins authors with "; "."""
+    return [a.strip() for a in (meta.get("author") or "").split(";") if a.strip()]
+
+
+def strip_boilerplate(document: str | bytes, *, url: str | None = None, content_type: str | None = None,
+                      id: str | None = None, site_memory: SiteBoilerplateMemory | None = None) -> CleanArticle:
+    """Strip page furniture from an HTML or plain-text article.
+
+    ``content_type`` "text/plain" selects the text path (first line = title),
+    "text/html" the HTML path; without it, a document starting with markup is
+    HTML.  ``id`` defaults to the canonical URL's id, else the content's.
+    ``site_memory`` (optional) removes lines the site repeats in most
+    articles and learns from this one.
+    """
+    canonical = canonical_url(url) if url else None
+    site = site_of(canonical)
+    if _is_html(document, content_type):
+        title, parts, meta = _strip_html(document, canonical, site_memory, site)
+    else:
+        title, parts, meta = _strip_text(document, site_memory, site)
+    body = "\n\n".join(parts.paragraphs)
+    doc_id = id or (url_id(canonical) if canonical else content_id(body or _as_text(document)))
+    return CleanArticle(
+        id=doc_id, title=title, body=body, paragraphs=parts.paragraphs, captions=parts.captions,
+        credits=parts.credits, tags=parts.tags, authors=_authors(meta), published=meta.get("date"),
+        language=meta.get("language"), url=canonical, removed=parts.removed, stripper_version=STRIPPER_VERSION,
+    )
+
+
+def _as_text(document: str | bytes) -> str:
+    """The raw document as text, for a content id when nothing survived."""
+    return document.decode("utf-8", "replace") if isinstance(document, bytes) else document
+
+

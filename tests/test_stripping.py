@@ -1,0 +1,251 @@
+"""Tests for pipeline.stripping: one hand-written fixture per class of leftover, the text path, the seed,
+and the per-site memory.
+
+Each HTML fixture is checked twice: trafilatura alone still emits the leftover (so the fixture really
+exercises a leftover), and our stripper removes it with the expected reason while keeping the article.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import trafilatura
+
+from pipeline.records import CleanArticle, content_id, url_id
+from pipeline.stripping import STRIPPER_VERSION, SiteBoilerplateMemory, html_to_text, strip_boilerplate
+from pipeline.stripping.lines import classify_lines, is_credit, is_timestamp
+from pipeline.stripping.strip import canonical_url
+from pipeline.stripping.text import parse_tags
+
+FIXTURES = Path(__file__).parent / "fixtures" / "stripping"
+SEED = Path(__file__).parent.parent / "seeds" / "000_9b43b97295dd1a5c.txt"
+
+ARTICLE_EN = "Supporters said the lane would make the busy corridor safer"
+ARTICLE_DE = "Befürworter sagen, der Radweg mache die belebte Straße sicherer"
+
+# fixture -> (leftover text trafilatura keeps, reason we record, a sentence of the article that must stay)
+LEFTOVERS = {
+    "cta": ("CLICK HERE TO GET THE EXAMPLE GAZETTE APP", "call-to-action", ARTICLE_EN),
+    "newsletter": ("Sign up for our daily newsletter", "newsletter-prompt", ARTICLE_EN),
+    "social": ("Follow the Example Gazette on Twitter", "social-prompt", ARTICLE_EN),
+    "related_en": ("Read more: Bridge repairs", "related-teaser", ARTICLE_EN),
+    "related_de": ("Lesen Sie auch: Brückensanierung", "related-teaser", ARTICLE_DE),
+    "related_es": ("Lea también: Obras en el puente", "related-teaser", "Los partidarios dicen que el carril"),
+    "related_fr": ("À lire aussi : Des travaux", "related-teaser", "Ses partisans affirment que la piste"),
+    "reading_time": ("5 min read", "reading-time", ARTICLE_EN),
+    "timestamp": ("Updated at 19:49", "timestamp", ARTICLE_EN),
+    "copyright": ("© 2024 Example Gazette Media", "copyright", ARTICLE_EN),
+    "source": ("SOURCE: Example Wire Service", "source-line", ARTICLE_EN),
+    "credit": ("Photo: Jane Doe/Getty Images", "photo-credit", ARTICLE_EN),
+}
+
+
+def fixture(name: str) -> str:
+    return (FIXTURES / f"{name}.html").read_text(encoding="utf-8")
+
+
+def reasons(article: CleanArticle) -> dict[str, str]:
+    return {r.text: r.reason for r in article.removed}
+
+
+@pytest.mark.parametrize("name", sorted(LEFTOVERS))
+def test_leftover_is_removed_with_reason(name):
+    leftover, reason, kept = LEFTOVERS[name]
+    html = fixture(name)
+    assert leftover in trafilatura.extract(html, include_comments=False)  # the fixture is a real leftover
+    article = strip_boilerplate(html, url=f"https://example.org/news/{name}")
+    assert leftover not in article.body
+    assert kept in article.body
+    removed = [r for r in article.removed if leftover in r.text]
+    assert removed and removed[0].reason == reason
+
+
+@pytest.mark.parametrize("name, heading, item", [
+    ("related_en", "You may also like", "New bus timetable starts Monday"),
+    ("related_de", "Das könnte Sie auch interessieren", "Neuer Busfahrplan ab Montag"),
+])
+def test_related_list_after_heading_is_cut(name, heading, item):
+    article = strip_boilerplate(fixture(name))
+    assert heading not in article.body and item not in article.body
+    assert reasons(article)[heading] == "related-teaser"
+    assert any(item in text and reason == "related-teaser" for text, reason in reasons(article).items())
+
+
+def test_repeated_headline_removed_and_kept_as_title():
+    article = strip_boilerplate(fixture("headline"))
+    assert article.title == "Council approves River Street bike lane"
+    assert "Council approves River Street bike lane" not in article.body
+    assert "repeated-headline" in {r.reason for r in article.removed}
+
+
+def test_lone_punctuation_line_removed():
+    article = strip_boilerplate(fixture("punctuation"))
+    assert "-" not in article.paragraphs
+    assert reasons(article)["-"] == "lone-punctuation"
+    assert len(article.paragraphs) == 4
+
+
+def test_lead_outside_article_container_is_restored():
+    html = fixture("lead")
+    lead = "After two years of argument, River Street will get a protected bike lane"
+    assert lead not in trafilatura.extract(html, include_comments=False)  # trafilatura loses it
+    article = strip_boilerplate(html)
+    assert article.paragraphs[0].startswith(lead)
+    assert lead in html_to_text(html)
+
+
+def test_html_to_text_is_body_only():
+    text = html_to_text(fixture("copyright"))
+    assert ARTICLE_EN in text
+    assert "©" not in text and "Council approves River Street bike lane" not in text
+    assert "Home" not in text.split("\n")
+
+
+def test_record_fields_and_version():
+    article = strip_boilerplate(fixture("credit").encode("utf-8"), url="HTTPS://Example.org/news/credit#top")
+    assert isinstance(article, CleanArticle)
+    assert article.url == "https://example.org/news/credit"
+    assert article.id == url_id("https://example.org/news/credit")
+    assert article.stripper_version == STRIPPER_VERSION != ""
+    assert article.body == "\n\n".join(article.paragraphs)
+    assert article.credits == ["Photo: Jane Doe/Getty Images"]
+    assert article.language == "en"
+    assert CleanArticle.from_dict(json.loads(json.dumps(article.to_dict()))) == article
+
+
+def test_every_removal_has_a_reason():
+    for name in LEFTOVERS:
+        article = strip_boilerplate(fixture(name))
+        assert article.removed
+        assert all(r.reason and r.text for r in article.removed)
+
+
+def test_explicit_id_wins_and_content_id_without_url():
+    html = fixture("cta")
+    assert strip_boilerplate(html, id="raw:42").id == "raw:42"
+    article = strip_boilerplate(html)
+    assert article.id == content_id(article.body) and article.url is None
+
+
+def test_canonical_url_drops_tracking_and_fragment():
+    assert canonical_url("https://WWW.Example.org/a?utm_source=x&id=3#c") == "https://www.example.org/a?id=3"
+
+
+# --- plain-text path -----------------------------------------------------------------------------------
+
+
+def test_seed_article():
+    article = strip_boilerplate(SEED.read_text(encoding="utf-8"), content_type="text/plain")
+    assert article.title == "Senior defense official: No sign yet of Belarusian forces fighting in Ukraine"
+    assert article.captions == ["A Ukrainian Army soldier inspects fragments of a downed aircraft in Kyiv, Ukraine, Friday"]
+    assert article.credits == ["AP/Vadim Zamirovsky"]
+    assert article.tags == ["Belarus", "Russia", "Ukraine", "Vladimir Putin"]
+    for junk in ("Most Popular", "Load more", "See all Video", "Tags Belarus", "AP/Vadim", "downed aircraft"):
+        assert junk not in article.body
+    assert len(article.paragraphs) == 11  # every article paragraph kept
+    assert article.paragraphs[0].startswith("U.S. officials have not seen Belarusian troops")
+    assert article.paragraphs[-1].startswith("“We do believe that their plans are to encircle the city")
+    assert {r.reason for r in article.removed} >= {"caption", "photo-credit", "tags", "related-teaser"}
+
+
+def test_text_path_sniffed_without_content_type():
+    text = "A title\n\nFirst paragraph of the story, long enough to count as article text for the classifier.\n\n-\n"
+    article = strip_boilerplate(text)
+    assert article.title == "A title"
+    assert article.paragraphs == ["First paragraph of the story, long enough to count as article text for the classifier."]
+    assert article.removed[0].reason == "lone-punctuation"
+
+
+def test_parse_tags_comma_list_and_phrases():
+    assert parse_tags("Tags: Climate, Energy policy", "") == ["Climate", "Energy policy"]
+    body = "The New York Stock Exchange rose while Joe Biden spoke."
+    assert parse_tags("Tags Joe Biden New York Stock Exchange Markets", body) == ["Joe Biden", "New York Stock Exchange", "Markets"]
+
+
+@pytest.mark.parametrize("line", ["19:49", "3:59 PM", "27.01.2022", "Updated at 19:49", "Aktualisiert am 12.03.2024, 10:15 Uhr"])
+def test_timestamps(line):
+    assert is_timestamp(line)
+
+
+@pytest.mark.parametrize("line", ["286,35 €", "+81 158-23-2012", "2021", "The meeting ends at 19:49 today."])
+def test_not_timestamps(line):
+    assert not is_timestamp(line)
+
+
+@pytest.mark.parametrize("line", ["Getty Images", "AP/Vadim Zamirovsky", "AFP / MARCO BERTORELLO", "Foto: dpa", "Credit: Jane Doe"])
+def test_credits(line):
+    assert is_credit(line)
+
+
+def test_body_sentences_with_prompt_words_are_kept():
+    lines = [
+        "Twitter said on Monday that its new subscription will cost eight dollars a month for users in the United States and Canada.",
+        "Officials will follow up on the report next week, after the regional elections and the budget vote in parliament.",
+        "Sign up for our newsletter",
+    ]
+    verdicts = classify_lines(lines)
+    assert [v.reason for v in verdicts] == [None, None, "newsletter-prompt"]
+
+
+# --- site memory ---------------------------------------------------------------------------------------
+
+
+def _site_article(i: int) -> str:
+    return (f"Story number {i}\n\nParagraph {i} of a story about something that happened in the town on day {i}, "
+            f"long enough to be article text.\n\nSupport local journalism with the Daily Example\n")
+
+
+def test_site_memory_learns_after_warm_up():
+    memory = SiteBoilerplateMemory(min_articles=5, threshold=0.6)
+    url = "https://www.daily.example/story/{}"
+    early = strip_boilerplate(_site_article(0), url=url.format(0), content_type="text/plain", site_memory=memory)
+    assert "Support local journalism with the Daily Example" in early.paragraphs  # warm-up: nothing learnt yet
+    for i in range(1, 6):
+        strip_boilerplate(_site_article(i), url=url.format(i), content_type="text/plain", site_memory=memory)
+    later = strip_boilerplate(_site_article(9), url=url.format(9), content_type="text/plain", site_memory=memory)
+    assert "Support local journalism with the Daily Example" not in later.paragraphs
+    assert reasons(later)["Support local journalism with the Daily Example"] == "site-recurring"
+    assert later.paragraphs[0].startswith("Paragraph 9")  # unique article text is never recurring
+    other = strip_boilerplate(_site_article(9), url="https://other.example/x", content_type="text/plain", site_memory=memory)
+    assert "Support local journalism with the Daily Example" in other.paragraphs  # per site
+
+
+def test_site_memory_never_guts_an_article():
+    memory = SiteBoilerplateMemory(min_articles=2, threshold=0.5)
+    lines = ["Same short line one", "Same short line two"]
+    for _ in range(5):
+        memory.observe("a.example", lines)
+    assert memory.is_recurring("a.example", lines[0])
+    assert memory.recurring("a.example", lines) == set()  # all of it would go: keep it instead
+
+
+def test_site_memory_bounds():
+    memory = SiteBoilerplateMemory(max_sites=3, max_lines=10, min_articles=1)
+    for s in range(5):
+        memory.observe(f"site{s}.example", ["x"])
+    assert len(memory) == 3 and "site0.example" not in memory and "site4.example" in memory
+    for i in range(50):
+        memory.observe("site4.example", ["recurring footer line", f"unique line {i}"])
+    stats = memory.stats("site4.example")
+    assert len(stats.counts) <= 10
+    assert memory.is_recurring("site4.example", "recurring footer line")
+
+
+def test_site_memory_round_trips_through_dict():
+    memory = SiteBoilerplateMemory(min_articles=1)
+    for _ in range(3):
+        memory.observe("a.example", ["Subscribe to the Example"])
+    data = json.loads(json.dumps(memory.to_dict()))
+    restored = SiteBoilerplateMemory.from_dict(data)
+    assert restored.to_dict() == memory.to_dict()
+    assert restored.is_recurring("a.example", "Subscribe to the Example")
+    fresh = SiteBoilerplateMemory(min_articles=1)
+    fresh.load_site("a.example", memory.site_to_dict("a.example"))
+    assert fresh.is_recurring("a.example", "Subscribe to the Example")
+
+
+def test_site_memory_rejects_bad_config():
+    with pytest.raises(ValueError):
+        SiteBoilerplateMemory(threshold=0)

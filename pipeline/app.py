@@ -53,12 +53,13 @@ class Pipeline:
     progress: Progress = field(default_factory=Progress)
     topics: dict[str, faust.TopicT] = field(default_factory=dict)
     sinks: list = field(default_factory=list)
+    fetcher: Any = None  # agents.fetcher.Fetcher when a feed list is configured
 
-    def topic(self, base: str) -> faust.TopicT:
+    def topic(self, base: str, *, compacting: bool | None = None) -> faust.TopicT:
         """The Faust topic for a base name (``news.raw``), created once."""
         if base not in self.topics:
             self.topics[base] = self.app.topic(self.names.name(base), key_type=bytes, value_type=bytes,
-                                               partitions=self.config.partitions)
+                                               partitions=self.config.partitions, compacting=compacting)
         return self.topics[base]
 
     async def send(self, base: str, record: Record, key: str | None) -> None:
@@ -105,9 +106,9 @@ def doc_id_of(payload: bytes | None) -> str | None:
 
 
 def create_pipeline(config: Config, bootstrap: str, *, sinks: list | None = None,
-                    progress: Progress | None = None) -> Pipeline:
-    """Build the Faust app and register every agent on it."""
-    from agents import attributor, sink, stripper
+                    progress: Progress | None = None, poll_feeds_continuously: bool = True) -> Pipeline:
+    """Build the Faust app and register every agent on it (the fetcher only with a feed list)."""
+    from agents import attributor, fetcher, sink, stripper
 
     app = faust.App(config.app_id, **faust_settings(config, bootstrap))
     pipeline = Pipeline(config=config, app=app, names=TopicNames(config.topic_prefix),
@@ -117,4 +118,6 @@ def create_pipeline(config: Config, bootstrap: str, *, sinks: list | None = None
     stripper.register(pipeline)
     attributor.register(pipeline)
     sink.register(pipeline)
+    if config.feeds is not None:
+        pipeline.fetcher = fetcher.register(pipeline, bootstrap, continuous=poll_feeds_continuously)
     return pipeline

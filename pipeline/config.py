@@ -40,6 +40,23 @@ class Config:
     sink_max_delay: float = 1.0
     validate_output: bool = False  # check every produced message against its schema
     log_level: str = "warning"
+    # Fetcher (pipeline.fetching.FetchSettings has every knob; these are the ones users set most).
+    feeds: Path | None = None  # feed list: one URL per line, or TOML with [[feed]] tables
+    contact_url: str | None = None  # sent in the User-Agent so site owners can reach the operator
+    min_host_delay: float = 1.0
+    global_concurrency: int = 32
+    allow_private_addresses: bool = False
+    warc_path: Path | None = None
+    poll_tick: float = 5.0  # how often the leader worker checks for due feeds
+
+    def fetch_settings(self):
+        """The fetcher's own frozen settings, derived from this configuration."""
+        from pipeline.fetching import FetchSettings
+
+        return FetchSettings(contact_url=self.contact_url, min_host_delay=self.min_host_delay,
+                             global_concurrency=self.global_concurrency,
+                             allow_private_addresses=self.allow_private_addresses,
+                             warc_path=str(self.warc_path) if self.warc_path else None)
 
     @property
     def default_sinks(self) -> tuple[str, ...]:
@@ -49,7 +66,7 @@ class Config:
         """The settings as printable values, with secrets in sink URLs masked."""
         values = dataclasses.asdict(self)
         values["sinks"] = [mask_secrets(s) for s in self.default_sinks]
-        values["data_dir"] = str(self.data_dir)
+        values.update({k: str(v) for k, v in values.items() if isinstance(v, Path)})
         return values
 
 

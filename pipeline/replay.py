@@ -147,10 +147,14 @@ def _record_or_problem(record: Any, path: str, number: int) -> RawDocument | Rep
 
 
 def read_warc(path: Path) -> Iterator[RawDocument]:
-    """HTML response records of a WARC file (e.g. Common Crawl CC-NEWS)."""
+    """HTML response records of a WARC file (ours, or Common Crawl CC-NEWS)."""
+    from pipeline.fetching.decoding import acceptable, decode_text
     from pipeline.fetching.warc import iter_warc_records
 
     for record in iter_warc_records(path):
-        body = record.body.decode(record.charset or "utf-8", errors="replace")
+        content_type = record.headers.get("content-type")
+        if not acceptable("page", content_type):
+            continue  # robots.txt, images, feeds: not articles
+        body, _, _ = decode_text(record.body, content_type)
         yield make_document(body, content_type="text/html", url=record.url, source_path=str(path),
                             fetched_at=record.date)

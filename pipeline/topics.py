@@ -40,10 +40,6 @@ class TopicNames:
     def dlq(self) -> str:
         return self.name("news.dlq")
 
-    @property
-    def links(self) -> str:
-        return self.name("news.links")
-
     def base_of(self, topic: str) -> str:
         """``staging.news.raw`` -> ``news.raw`` (or the name unchanged)."""
         return topic[len(self.prefix):] if self.prefix and topic.startswith(self.prefix) else topic

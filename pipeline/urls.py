@@ -1,20 +1,32 @@
-"""Canonical URLs, the basis of stable article ids and of URL deduplication."""
+"""Canonical URLs: the identity of an article, behind stable ids and URL deduplication."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-import courlan
+from courlan import normalize_url
 
 
 def canonical_url(url: str) -> str:
-    """One spelling per article: lower-cased host without ``www.``, no tracking
-    parameters or fragment, no trailing slash, https and http folded together."""
-    normalised = courlan.normalize_url(url.strip(), strict=True)  # drops utm_* etc. and the fragment
-    parts = urlsplit(normalised)
-    host = parts.netloc.lower().removeprefix("www.")
+    """The identity form of a URL, used for ids and the seen-URL store.
+
+    courlan lower-cases scheme and host, drops default ports and tracking
+    parameters (utm_*, fbclid, gclid...) and sorts the query; we also drop the
+    fragment, a leading ``www.`` and a trailing slash, which news sites use
+    interchangeably for one article, and fold http into https.  Unlike courlan's
+    ``strict`` mode we keep non-tracking query parameters: ``story.php?sid=123``
+    and ``?sid=124`` are different articles.
+    """
+    try:
+        url = normalize_url(url.strip(), trailing_slash=False)
+    except ValueError:
+        url = url.strip()
+    parts = urlsplit(url)
+    host = parts.netloc[4:] if parts.netloc.startswith("www.") else parts.netloc
     path = parts.path.rstrip("/") or "/"
-    scheme = "https" if parts.scheme in ("http", "https") else parts.scheme
+    if path == "/" and not parts.query:
+        path = ""
+    scheme = "https" if parts.scheme == "http" else parts.scheme
     return urlunsplit((scheme, host, path, parts.query, ""))
 
 

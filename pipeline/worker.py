@@ -44,7 +44,8 @@ def run(config: Config, options: RunOptions) -> int:
              for spec in config.default_sinks]
     with embedded_broker_if_needed(config) as bootstrap:
         progress = Progress(sink_names=tuple(s.name for s in sinks))
-        pipeline = create_pipeline(config, bootstrap, sinks=sinks, progress=progress)
+        pipeline = create_pipeline(config, bootstrap, sinks=sinks, progress=progress,
+                                   poll_feeds_continuously=not options.exit_when_idle)
         outcome: dict[str, int] = {}
         add_replay_task(pipeline, options, outcome)
         announce(config, bootstrap, sinks, options)
@@ -79,12 +80,16 @@ def add_replay_task(pipeline, options: RunOptions, outcome: dict[str, int]) -> N
         progress = pipeline.progress
 
         async def send(topic, key, value):
-            await pipeline.app.topic(topic, key_type=bytes, value_type=bytes).send(key=key, value=value)
+            await pipeline.topic(pipeline.names.base_of(topic)).send(key=key, value=value)
 
         if options.replay:
             sent, problems = await publish_replay(send, pipeline.names, options.replay, progress)
             say(options, f"replayed {sent} document(s) into {pipeline.names.raw}"
                          + (f", {problems} unreadable record(s) to {pipeline.names.dlq}" if problems else ""))
+        if options.exit_when_idle and pipeline.fetcher is not None:
+            report = await pipeline.fetcher.poll(force=True)  # every feed once
+            say(options, f"polled {report.feeds_polled} feed(s) ({report.feeds_failed} failed): "
+                         f"{report.published} new article(s)")
         progress.finish_replay()
         if not options.exit_when_idle:
             return
@@ -94,6 +99,8 @@ def add_replay_task(pipeline, options: RunOptions, outcome: dict[str, int]) -> N
         say(options, f"idle: {len(progress.expected) - len(dead)} document(s) in every sink"
                      + (f", {len(dead)} dead-lettered (see `newsflow dlq list`)" if dead else ""))
         await close_sinks(pipeline.sinks)
+        if pipeline.fetcher is not None:
+            await pipeline.fetcher.close()
         os.kill(os.getpid(), signal.SIGTERM)  # the worker's own, orderly shutdown path
 
 

@@ -13,7 +13,7 @@ import sys
 
 from pipeline.config import ConfigError, build_config
 
-COMMANDS = ("run", "replay", "extract", "tail", "search", "quotes", "schemas", "dlq")
+COMMANDS = ("run", "replay", "extract", "tail", "search", "quotes", "schemas", "dlq", "feeds")
 
 
 def common_options(parser: argparse.ArgumentParser) -> None:

@@ -34,12 +34,13 @@ def run(args, config) -> int:
 
 
 def documents(paths):
+    """Documents in argument order; ``-`` is standard input (HTML recognised by its markup)."""
     from pipeline.replay import iter_documents, make_document
 
-    files = [p for p in paths if p != "-"]
-    if "-" in paths:
+    for path in paths:
+        if path != "-":
+            yield from iter_documents([path])
+            continue
         text = sys.stdin.read()
         kind = "text/html" if text.lstrip()[:1] == "<" else "text/plain"
         yield make_document(text, content_type=kind, source_path="-")
-    if files:
-        yield from iter_documents(files)

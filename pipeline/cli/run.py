@@ -21,10 +21,24 @@ def add_arguments(parser) -> None:
     parser.add_argument("--validate-output", action="store_true", default=None,
                         help="check every produced message against its topic's schema")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    fetch = parser.add_argument_group("fetching (continuous operation against feeds)")
+    fetch.add_argument("--feeds", metavar="FILE", help="feed list: one URL per line, or TOML [[feed]] tables "
+                                                      "(env NEWSFLOW_FEEDS); with --exit-when-idle, poll each once")
+    fetch.add_argument("--contact-url", dest="contact_url", help="sent in the User-Agent (env NEWSFLOW_CONTACT_URL)")
+    fetch.add_argument("--min-host-delay", dest="min_host_delay", type=float,
+                       help="seconds between two requests to one host (default 1; robots Crawl-delay may raise it)")
+    fetch.add_argument("--global-concurrency", dest="global_concurrency", type=int,
+                       help="requests in flight across all hosts (default 32)")
+    fetch.add_argument("--allow-private-addresses", dest="allow_private_addresses", action="store_true", default=None,
+                       help="allow fetching loopback, private and link-local addresses (refused by default)")
+    fetch.add_argument("--warc", dest="warc_path", metavar="PATH", help="archive every response to this .warc(.gz)")
 
 
 def config_overrides(args) -> dict:
-    return {"sinks": tuple(args.sinks) or None, "validate_output": args.validate_output}
+    paths = {k: Path(getattr(args, k)) if getattr(args, k) else None for k in ("feeds", "warc_path")}
+    return {"sinks": tuple(args.sinks) or None, "validate_output": args.validate_output, **paths,
+            **{k: getattr(args, k) for k in ("contact_url", "min_host_delay", "global_concurrency",
+                                             "allow_private_addresses")}}
 
 
 def run(args, config) -> int:

@@ -21,7 +21,7 @@ def add_arguments(parser) -> None:
 
 def run(args, config) -> int:
     names = TopicNames(config.topic_prefix)
-    topic = names.name(args.topic) if args.topic in TOPIC_RECORDS or args.topic == "news.links" else args.topic
+    topic = names.name(args.topic) if args.topic in TOPIC_RECORDS or args.topic == "news.feed_state" else args.topic
     return asyncio.run(tail(resolve_bootstrap(config), topic, args))
 
 

@@ -4,33 +4,10 @@ from __future__ import annotations
 
 from collections import OrderedDict, deque
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from courlan import normalize_url
 from trafilatura.deduplication import Simhash
 
-
-def canonicalize(url: str) -> str:
-    """The identity form of a URL, used for ids and the seen store.
-
-    courlan lower-cases scheme and host, drops default ports and tracking
-    parameters (utm_*, fbclid, gclid...) and sorts the query; we also drop the
-    fragment, a leading ``www.`` and a trailing slash, which news sites use
-    interchangeably for one article, and fold http into https.  Unlike courlan's
-    ``strict`` mode we keep non-tracking query parameters: ``story.php?sid=123``
-    and ``?sid=124`` are different articles.
-    """
-    try:
-        url = normalize_url(url.strip(), trailing_slash=False)
-    except ValueError:
-        url = url.strip()
-    parts = urlsplit(url)
-    host = parts.netloc[4:] if parts.netloc.startswith("www.") else parts.netloc
-    path = parts.path.rstrip("/") or "/"
-    if path == "/" and not parts.query:
-        path = ""
-    scheme = "https" if parts.scheme == "http" else parts.scheme
-    return urlunsplit((scheme, host, path, parts.query, ""))
+from pipeline.urls import canonical_url as canonicalize  # one definition of URL identity
 
 
 class SeenUrls:

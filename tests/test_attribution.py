@@ -255,6 +255,28 @@ def test_colon_label_list_is_not_an_attribution():
     assert find_attributions("Iowa: Tom Ames, Ann Birch, Lee Cole, Dan Diaz and others took part.") == []
 
 
+def test_participle_takes_the_main_subject():
+    text = "The council issued a statement calling for an independent audit of the budget."
+    atts = find_attributions(text)
+    check(find(atts, "an independent audit"), source="The council", cue="calling")
+
+
+def test_gerund_after_comma_takes_the_previous_source():
+    text = "The mayor said the budget is balanced, adding that taxes will not rise."
+    atts = find_attributions(text)
+    assert [(a.source, a.cue) for a in atts] == [("The mayor", "said"), ("The mayor", "adding")]
+
+
+@pytest.mark.parametrize("text", [
+    "The posts were mocked and criticized on social media.",
+    "She works at a think tank in Washington.",
+    "Clinton leads by roughly 270 pledged delegates.",
+    "The proposed rule would take effect in May.",
+])
+def test_non_attributions(text):
+    assert find_attributions(text) == []
+
+
 # ---------------------------------------------------------------- non-speech
 
 @pytest.mark.parametrize("text, cue", [

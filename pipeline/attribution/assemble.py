@@ -56,6 +56,9 @@ def outermost(toks: list[Tok], cands: list[Cand]) -> list[Cand]:
         for outer in cands:
             if inner is outer or inner not in keep or outer not in keep:
                 continue
+            if outer.source and outer.source[0] <= inner.cue[0] <= outer.source[1]:
+                keep.remove(inner)  # "said Tom Rath, who had endorsed Kasich": inside a source
+                continue
             if not _inside(inner.cue[0], outer.content):
                 continue
             cut = _coordinated_start(toks, inner)

@@ -67,8 +67,10 @@ def cue_at(toks: list[Tok], i: int) -> tuple[Cue, int] | None:
     cue = CUE_FORMS[tok.low]
     if i > 0 and toks[i - 1].low == "to" and cue.klass != "to":
         return None  # "declined to say" is the infinitive of another cue
-    if i > 0 and (toks[i - 1].low in _NOMINAL_BEFORE or _passive(toks, i)):
-        return None  # "the proposed rule", "his plans to", "was announced"
+    if i > 0 and (toks[i - 1].low in _NOMINAL_BEFORE or _passive(toks, i) or toks[i - 1].text[0].isdigit()):
+        return None  # "the proposed rule", "his plans to", "was announced", "270 pledged delegates"
+    if i + 1 < len(toks) and toks[i + 1].low in ("tank", "tanks"):
+        return None  # "think tank"
     particle = PARTICLES.get(cue.lemma)
     if particle:
         if i + 1 >= len(toks) or toks[i + 1].low != particle:
@@ -82,6 +84,8 @@ def _passive(toks: list[Tok], i: int) -> bool:
     j = i - 1
     while j >= 0 and toks[j].low in ("also", "not", "widely", "long", "never", "often", "being"):
         j -= 1
+    if j >= 2 and toks[j].low in ("and", "or") and toks[j - 1].low.endswith("ed"):
+        j -= 2  # "were mocked and criticized"
     return j >= 0 and toks[j].low in _BE and toks[i].low.endswith(("ed", "en", "ld", "wn", "ught"))
 
 
@@ -214,6 +218,8 @@ def tail_is_adjunct(toks: list[Tok], k: int, hi: int) -> bool:
         return True
     if any(t.low == "that" or (t.kind == "q" and t.text.count(" ") > 4) for t in rest):
         return False
+    if len(rest) <= 5 and rest[-1].low in ("later", "ago", "earlier", "before"):
+        return True  # "as Breitbart reported a few days later"
     return rest[0].low in WEEKDAYS or rest[0].low in ADJUNCT_PREPS or rest[0].low in ("to", "when", "as")
 
 

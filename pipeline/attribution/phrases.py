@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from .clauses import (CLAUSE_CONJ, Cand, at_cue, content_right, cue_at, left_content, skip_adjuncts,
                       tail_is_adjunct, trim_end, until_comma)
-from .cues import CUE_NOUNS, EVIDENCE_HEADS, MEDIA_NOUNS, NOT_SPEAKERS, SPEECH_NOUNS
+from .cues import AUXILIARIES, CUE_FORMS, CUE_NOUNS, EVIDENCE_HEADS, MEDIA_NOUNS, NOT_SPEAKERS, SPEECH_NOUNS
 from .segment import Tok
 from .speakers import source_left
 
+_BE_FORMS = frozenset(
+    "is are was were been be am 's isn't aren't wasn't weren't keeps kept".split()
+)
 _QUESTION_STARTS = frozenset("about whether if why how what when where who which to".split())
 
 
@@ -70,9 +73,13 @@ def noun_cue(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | Non
 
 
 def gerund(toks: list[Tok], lo: int, hi: int, i: int, para: int, prev: list[Cand]) -> Cand | None:
-    """``X said ..., adding that C``: the gerund's source is the main clause's."""
+    """``X said ..., adding that C``, ``issued a statement calling for C``.
+
+    A participle's source is the main clause's: the previous attribution's
+    source in the sentence, else the sentence's opening name or pronoun.
+    """
     found = cue_at(toks, i)
-    if found is None or not toks[i].low.endswith("ing") or i - 1 < lo or toks[i - 1].text != ",":
+    if found is None or not toks[i].low.endswith("ing") or _progressive(toks, lo, i):
         return None
     cue, ci = found
     owner = next((c for c in reversed(prev) if c.source and c.source[1] < i), None)
@@ -84,6 +91,15 @@ def gerund(toks: list[Tok], lo: int, hi: int, i: int, para: int, prev: list[Cand
     return Cand(para, src, (i, ci), [span], cue.speech, "gerund")
 
 
+def _progressive(toks: list[Tok], lo: int, i: int) -> bool:
+    """``is saying``, ``have been arguing``: a finite verb, not a participle."""
+    j = i - 1
+    while j >= lo and toks[j].kind == "w" and toks[j].text.islower() and (
+            toks[j].low.endswith("ly") or toks[j].low in ("also", "once", "again", "still", "now", "not", "long")):
+        j -= 1
+    return j >= lo and toks[j].low.replace("’", "'") in _BE_FORMS
+
+
 def _initial_subject(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | None:
     """The name or pronoun opening the sentence (``Clinton spoke ..., arguing ...``)."""
     a = lo
@@ -93,10 +109,14 @@ def _initial_subject(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | None
         return None
     if toks[a].low in ("he", "she", "they", "we", "i", "it"):
         return a, a
-    e = a
-    while e < i and toks[e].kind == "w" and (toks[e].text[0].isupper() or toks[e].low in ("the",) and e == a):
+    if not toks[a].text[0].isupper():
+        return None
+    e = a + 1  # "The council issued ...": stop at the first verb-like word
+    while e < min(i, a + 6) and toks[e].kind == "w" and not (
+            toks[e].text.islower() and (toks[e].low.endswith("ed") or toks[e].low in CUE_FORMS
+                                        or toks[e].low in AUXILIARIES)):
         e += 1
-    return (a, e - 1) if e > a and toks[e - 1].text[0].isupper() else None
+    return a, e - 1
 
 
 def as_reported(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:

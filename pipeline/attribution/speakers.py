@@ -98,6 +98,8 @@ def _np_ok(span: list[Tok]) -> bool:
         return False
     if any(_is_cue_word(t) for t in words):
         return False
+    if len(words) == 1 and (first.low.endswith("ly") or first.text.isdigit()):
+        return False  # "Simply assuming ...", "270 pledged ..."
     return not (len(words) == 1 and first.text.islower() and first.low not in PRONOUNS
                 and (first.low.endswith(("ly", "ing", "ed")) or not first.low.endswith("s")
                      and first.low not in COLLECTIVE_NOUNS))

@@ -318,6 +318,12 @@ def test_longer_definite_description_resolves():
     assert find(atts, "more briefings").speaker == "a senior U.S. defense official"
 
 
+def test_relative_pronoun_speaker_is_the_antecedent():
+    text = "The plan drew fire from the housing official, who said it would raise rents."
+    att = find(find_attributions(text), "it would raise rents")
+    assert (att.source, att.speaker) == ("who", "the housing official")
+
+
 def test_surname_resolves_to_full_name():
     text = ("Governor Maria Sanchez said the roads will be cleared by noon.\n\n"
             "Sanchez added that schools will open late.")

@@ -15,9 +15,10 @@ from .clauses import Cand
 from .phrases import sentence_candidates
 from .frames import colon_intro, dash_frame, fronted_frame, intro_frame, tail_frame
 from .segment import Paragraph, Tok
-from .speakers import resolve_all
+from .speakers import np_left, resolve_all
 
 _COORD = frozenset("but and while whereas yet".split())
+_PREPOSITIONS = frozenset("from for with at in on by to of about against".split())
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
@@ -125,8 +126,26 @@ def _record(text: str, para: Paragraph, cand: Cand, extra: list[tuple[int, int]]
         "source_span": s_span, "cue_span": c_span,
         "content_span": (frags[0][0], frags[-1][1]), "content_spans": frags,
         "kind": _kind(toks, cand.content, 0) if not extra else _extra_kind(toks, cand),
-        "speech": cand.speech,
+        "speech": cand.speech, "mention": _mention(toks, cand),
     }
+
+
+def _mention(toks: list[Tok], cand: Cand) -> str | None:
+    """For a relative "who"/"which" source, the antecedent it stands for."""
+    if cand.source is None or cand.source[0] != cand.source[1] or toks[cand.source[0]].low not in ("who", "which"):
+        return None
+    j = cand.source[0] - 1
+    if j < 1 or toks[j].text != ",":
+        return None
+    a = j
+    while a - 1 >= 0 and toks[a - 1].kind == "w" and (toks[a - 1].text[0].isupper() or toks[a - 1].low == "of"):
+        a -= 1  # a name: "Ann Lee, who ..."
+    if a == j:
+        start = np_left(toks, max(0, j - 4), j - 1)  # a short description: "the official, who ..."
+        a = j if start is None else start
+        while a < j and toks[a].low in _PREPOSITIONS:
+            a += 1
+    return " ".join(t.text for t in toks[a:j]) if a < j else None
 
 
 def _extra_kind(toks: list[Tok], cand: Cand) -> str:
@@ -223,7 +242,8 @@ def _finish(text: str, records: list[dict]) -> list[Attribution]:
     records.sort(key=lambda r: r["content_span"])
     sources = [text[slice(*r["source_span"])] for r in records]
     order = sorted(range(len(records)), key=lambda i: min(records[i]["cue_span"][0], records[i]["content_span"][0]))
-    speakers = dict(zip(order, resolve_all([sources[i] for i in order])))
+    mentions = [records[i]["mention"] or sources[i] for i in order]
+    speakers = dict(zip(order, resolve_all(mentions)))
     out = []
     for i, r in enumerate(records):
         spans = r["content_spans"]

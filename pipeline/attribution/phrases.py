@@ -21,6 +21,7 @@ from .speakers import source_left
 _BE_FORMS = frozenset(
     "is are was were been be am 's isn't aren't wasn't weren't keeps kept".split()
 )
+_TRIGGERS = frozenset(CUE_FORMS) | CUE_NOUNS | {"according", "asked"}
 _QUESTION_STARTS = frozenset("about whether if why how what when where who which to".split())
 
 
@@ -185,6 +186,8 @@ def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int) -> list[Ca
     """All candidate attributions in one sentence, left to right."""
     out: list[Cand] = []
     for i in range(lo, hi):
+        if toks[i].low not in _TRIGGERS:
+            continue  # cheap filter: most tokens are not cues
         cand = according_to(toks, lo, hi, i, para) or noun_cue(toks, lo, hi, i, para) \
             or when_asked(toks, lo, hi, i, para) or as_reported(toks, lo, hi, i, para) \
             or gerund(toks, lo, hi, i, para, out) or at_cue(toks, lo, hi, i, para)

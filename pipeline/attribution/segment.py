@@ -39,7 +39,7 @@ _TAIL_WORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tok:
     """A word (``w``), punctuation mark (``p``) or whole quotation (``q``)."""
 
@@ -47,11 +47,7 @@ class Tok:
     end: int
     kind: str
     text: str
-
-    @property
-    def low(self) -> str:
-        """The text in lower case, for lexicon look-ups."""
-        return self.text.lower()
+    low: str  # the text in lower case, for lexicon look-ups (computed once)
 
 
 @dataclass
@@ -85,7 +81,8 @@ def tokenize(text: str, lo: int, hi: int, quotes: list[Quote]) -> list[Tok]:
     pos = lo
     for q in quotes:
         toks.extend(_plain_tokens(text, pos, q.start))
-        toks.append(Tok(q.start, q.end, "q", text[q.start:q.end]))
+        quoted = text[q.start:q.end]
+        toks.append(Tok(q.start, q.end, "q", quoted, quoted.lower()))
         pos = q.end
     toks.extend(_plain_tokens(text, pos, hi))
     return toks
@@ -95,7 +92,7 @@ def _plain_tokens(text: str, lo: int, hi: int) -> list[Tok]:
     out = []
     for m in _TOKEN.finditer(text, lo, hi):
         kind = "w" if m.group("w") else "p"
-        out.append(Tok(m.start(), m.end(), kind, m.group()))
+        out.append(Tok(m.start(), m.end(), kind, m.group(), m.group().lower()))
     return out
 
 

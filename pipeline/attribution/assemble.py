@@ -117,7 +117,8 @@ def _kind(toks: list[Tok], spans: list[tuple[int, int]], n_extra: int) -> str:
     return "mixed" if any(t.kind == "q" for t in inner) or n_extra else "indirect"
 
 
-def _record(text: str, para: Paragraph, cand: Cand, extra: list[tuple[int, int]]) -> dict:
+def _record(para: Paragraph, cand: Cand, extra: list[tuple[int, int]]) -> dict:
+    """A plain record (char spans) for one candidate plus appended quote fragments."""
     toks = para.toks
     frags = sorted(_char_spans(toks, cand.content) + extra)  # content may be empty (colon intro)
     s_span = _char_spans(toks, [cand.source])[0] if cand.source else (0, 0)
@@ -174,23 +175,26 @@ def assemble(text: str, paras: list[Paragraph]) -> list[Attribution]:
         cands = _paragraph_cands(para, index)
         taken = _take_colon_quote(records, pending, para)
         pending = _colon_pending(para, index, cands)
-        extra: dict[int, list[tuple[int, int]]] = {}
-        for q, owner in attach_quotes(para, cands):
-            if q not in taken:
-                extra.setdefault(id(owner), []).append((para.toks[q].start, para.toks[q].end))
         if not cands and last_quoted is not None and _continues_quote(paras, index):
             last_quoted["content_spans"] += [(q.start, q.end) for q in para.quotes]
             _refresh(last_quoted)
             continue
         last_quoted = None
-        for cand in cands:
-            rec = _record(text, para, cand, extra.get(id(cand), []))
+        for rec in _paragraph_records(para, cands, taken):
             records.append(rec)
-            if rec["kind"] != "indirect":
-                last_quoted = rec
+            last_quoted = rec if rec["kind"] != "indirect" else last_quoted
         if not (para.quotes and not para.quotes[-1].closed):
-            last_quoted = None
+            last_quoted = None  # only an open quote carries into the next paragraph
     return _finish(text, records)
+
+
+def _paragraph_records(para: Paragraph, cands: list[Cand], taken: set[int]) -> list[dict]:
+    """Records for one paragraph's candidates, with follow-on quote sentences attached."""
+    extra: dict[int, list[tuple[int, int]]] = {}
+    for q, owner in attach_quotes(para, cands):
+        if q not in taken:
+            extra.setdefault(id(owner), []).append((para.toks[q].start, para.toks[q].end))
+    return [_record(para, cand, extra.get(id(cand), [])) for cand in cands]
 
 
 def _colon_pending(para: Paragraph, index: int, cands: list[Cand]) -> tuple[Paragraph, Cand] | None:
@@ -218,7 +222,7 @@ def _take_colon_quote(records: list[dict], pending, para: Paragraph) -> set[int]
         taken = [0]
     owner_para, cand = pending
     spans = [(para.toks[q].start, para.toks[q].end) for q in taken]
-    rec = _record("", owner_para, cand, spans)
+    rec = _record(owner_para, cand, spans)
     rec["kind"] = "direct"
     records.append(rec)
     return set(taken)

@@ -1,14 +1,16 @@
 """Attribution extraction ("who said what"), rule-based and pure Python.
 
 ``find_attributions(text)`` returns :class:`pipeline.records.Attribution`
-records with character spans into ``text``.  The pipeline is:
+records with character spans into ``text``.  The stages, one module each:
 
-1. ``segment``  paragraphs, quote-aware tokens and sentences;
-2. ``clauses``  cue-driven patterns per sentence (forward, cue-final,
-   inverted, split quotes, "according to", "X's claim that");
-3. this module  keep the outermost attribution, attach follow-on quote
-   sentences and multi-paragraph quotes as extra fragments, label the kind;
-4. ``speakers`` resolve pronouns and "the official" to a full mention.
+1. ``quotes``, ``segment``  quote-mark pairing, paragraphs, quote-aware tokens, sentences;
+2. ``cues``                 reporting-verb, cognition and evidence lexicons;
+3. ``clauses``, ``phrases`` cue-driven shapes per sentence (forward, cue-final,
+   inverted, split, parenthetical, "according to", "X's claim that", ...);
+4. ``frames``               direct quotes closed or opened by any verb, dash signatures;
+5. ``assemble``             keep the outermost attribution, attach follow-on and
+   multi-paragraph quotes as fragments, label the kind;
+6. ``speakers``             resolve pronouns and "the official" to a full mention.
 """
 
 from __future__ import annotations

@@ -226,8 +226,8 @@ def tail_is_adjunct(toks: list[Tok], k: int, hi: int) -> bool:
 def _split_tail(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
     """``..., he said, "more."``: the second fragment after the cue, if any."""
     for m in range(k, min(k + 14, hi - 1)):  # "he said, referring to X, “more.”"
-        if toks[m].kind == "q" or toks[m].text in ".;!?":
-            return None
+        if toks[m].kind == "q" or toks[m].text in ".;!?" or toks[m].low in CUE_FORMS and toks[m].text.islower():
+            return None  # ", adding: “...”" is the gerund's own quote
         if toks[m].text in (",", ":") and toks[m + 1].kind == "q":
             return m + 1, trim_end(toks, m + 1, hi - 1)
     return None
@@ -350,7 +350,8 @@ def _forward(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
     span = content_right(toks, ci, hi, cue, subject)
     if span is None:
         return None
-    if src[0] - 1 >= lo and toks[src[0] - 1].low in SUBORDINATORS:
+    if src[0] - 1 >= lo and toks[src[0] - 1].low in SUBORDINATORS or _in_fronted_clause(toks, lo, i) \
+            or toks[src[0]].low in ("who", "which") and toks[src[0] - 1].text == ",":
         span = until_comma(toks, span)  # "While Comey has said that ..., Lewandowski said ..."
     return Cand(para, src, (i, ci), [span], cue.speech, pattern)
 
@@ -366,6 +367,11 @@ def _coordinated_subject(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | 
     if e == lo or not toks[e - 1].text[0].isupper() or toks[e - 1].low in CLAUSE_CONJ:
         return None
     return lo, e - 1
+
+
+def _in_fronted_clause(toks: list[Tok], lo: int, i: int) -> bool:
+    """Is the cue inside a fronted subordinate clause ("Although X has maintained ..., Y said")?"""
+    return toks[lo].low in SUBORDINATORS and not any(t.text == "," for t in toks[lo:i])
 
 
 def until_comma(toks: list[Tok], span: tuple[int, int]) -> tuple[int, int]:

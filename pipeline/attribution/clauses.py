@@ -39,6 +39,7 @@ _BE = frozenset("is are was were be been being am 's".split())
 _OBJECT_PRONOUNS = frozenset("him her them us me you reporters journalists".split())
 _DETS = frozenset("the a an his her their its this that these those".split())
 CLAUSE_CONJ = frozenset("but and while whereas yet".split())
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten several many repeatedly".split())
 _KEEP_ING = frozenset("including according regarding concerning following".split())
 SUBORDINATORS = frozenset(
     "when while after as because if although though since before once until unless whereas".split()
@@ -112,7 +113,7 @@ def _that_ahead(toks: list[Tok], k: int, hi: int) -> int | None:
     for m in range(k, min(k + 10, hi)):
         if toks[m].low == "that" and toks[m].kind == "w":
             return m
-        if toks[m].kind != "w":
+        if toks[m].kind != "w" and not (toks[m].kind == "q" and toks[m].text.count(" ") < 4):
             return None
     return None
 
@@ -130,6 +131,8 @@ def _skip_object(toks: list[Tok], k: int, hi: int) -> int:
     if m < hi and toks[m].text[0].isupper():
         while m < hi and toks[m].kind == "w" and (toks[m].text[0].isupper() or toks[m].low in ("of", "and")):
             m += 1
+        if m < hi and toks[m].kind == "q" and toks[m].text.count(" ") < 4:
+            m += 1  # told MSNBC's “Morning Joe” that ...
         return m
     return m + 1
 
@@ -151,12 +154,20 @@ def content_right(toks: list[Tok], i: int, hi: int, cue: Cue, subject: str) -> t
     if k >= hi:
         return None
     end = _clause_end(toks, k, hi)
-    if toks[k].kind == "q" and k + 1 < end and (toks[k + 1].text == "," or toks[k].text.rstrip("”\"' ").endswith(",")):
-        end = k + 1  # said, “We’ll see,” when asked ...
+    if toks[k].kind == "q" and k + 1 < end and (toks[k + 1].text == "," or toks[k].text.rstrip("”\"' ").endswith(",")
+                                                or not colon and toks[k].text.count(" ") < 3
+                                                and _adjunct_start(toks[k + 1])):
+        end = k + 1  # said, “We’ll see,” when asked ...; said “CNN” five times
     b = trim_end(toks, k, end - 1)
     if b < k or not _content_ok(toks, k, b, cue, subject, colon):
         return None
     return k, b
+
+
+def _adjunct_start(tok: Tok) -> bool:
+    """Does ``tok`` open an adjunct ("five times", "when asked", "on Monday")?"""
+    return tok.low in ADJUNCT_PREPS or tok.low in WEEKDAYS or tok.low in _NUMBER_WORDS or tok.text[0].isdigit() \
+        or tok.low in SUBORDINATORS
 
 
 def _clause_end(toks: list[Tok], k: int, hi: int) -> int:
@@ -187,7 +198,8 @@ def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: 
         return False
     words = sum(1 for t in toks[k:b + 1] if t.kind in "wq")
     if quoted:
-        return cue.klass in ("say", "that", "tell") and (colon or cue.klass != "that" or toks[k].text.count(" ") > 2)
+        return cue.klass in ("say", "that", "tell", "object") and (colon or cue.klass != "that"
+                                                                   or toks[k].text.count(" ") > 2)
     if colon and toks[k - 1].text == ",":
         return False  # "said, however, ...", "said, a policy that ...": only a quote follows a comma
     if cue.klass == "to" or cue.lemma in INFINITIVE_OK and first.low == "to":
@@ -260,6 +272,8 @@ def left_content(toks: list[Tok], lo: int, edge: int) -> tuple[int, int] | None:
         a += 1
     if a <= b and toks[a].low in CLAUSE_CONJ and toks[a].text[0].isupper() and a < b:
         a += 1
+    if toks[b].kind == "q" and b - 1 >= a and toks[b - 1].text in ("—", "–", ":", "-"):
+        a = b  # "... denies — “why wouldn't you?” asked Dunn": only the quote
     if b < a or sum(1 for t in toks[a:b + 1] if t.kind in "wq") < 2 and toks[b].kind != "q":
         return None
     return a, b

@@ -79,7 +79,8 @@ def tail_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
             j = skip_aux_left(toks, k, v - 1)
             a = np_left(toks, k, j) if j >= k else None
             if a == k and _tail_ok(toks, v + 1, hi):
-                return Cand(para, (a, j), (v, v), [(lo, lo)], _speech(toks[v]), "tail")
+                more = [(v + 2, v + 2)] if v + 2 < hi and toks[v + 1].text == "," and toks[v + 2].kind == "q" else []
+                return Cand(para, (a, j), (v, v), [(lo, lo)] + more, _speech(toks[v]), "tail")
             return None
         if toks[v].kind != "w":
             if toks[v].text != ",":

@@ -68,6 +68,8 @@ def cue_at(toks: list[Tok], i: int) -> tuple[Cue, int] | None:
     cue = CUE_FORMS[tok.low]
     if i > 0 and toks[i - 1].low == "to" and cue.klass != "to":
         return None  # "declined to say" is the infinitive of another cue
+    if i > 0 and toks[i - 1].low in ("having", "without"):
+        return None  # "Having said that, ...", "It goes without saying"
     if i > 0 and (toks[i - 1].low in _NOMINAL_BEFORE or _passive(toks, i) or toks[i - 1].text[0].isdigit()):
         return None  # "the proposed rule", "his plans to", "was announced", "270 pledged delegates"
     if i + 1 < len(toks) and toks[i + 1].low in ("tank", "tanks"):
@@ -232,7 +234,9 @@ def tail_is_adjunct(toks: list[Tok], k: int, hi: int) -> bool:
         return False
     if len(rest) <= 5 and rest[-1].low in ("later", "ago", "earlier", "before"):
         return True  # "as Breitbart reported a few days later"
-    return rest[0].low in WEEKDAYS or rest[0].low in ADJUNCT_PREPS or rest[0].low in ("to", "when", "as")
+    if rest[0].low == "to":  # "said to reporters", not "decided to take aim"
+        return len(rest) > 1 and (rest[1].text[0].isupper() or rest[1].low in _DETS | _OBJECT_PRONOUNS)
+    return rest[0].low in WEEKDAYS or rest[0].low in ADJUNCT_PREPS or rest[0].low in ("when", "as")
 
 
 def _split_tail(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:

@@ -172,6 +172,9 @@ AUXILIARIES = frozenset(
     "will would could did does do is are was were be been may might must should can "
     "just flatly bluntly openly angrily quickly simply earlier ultimately immediately "
     "subsequently separately specifically explicitly".split()
+) | frozenset(
+    f"{verb}n{apostrophe}t" for verb in "do does did is are was were has have had would could should wo ca".split()
+    for apostrophe in "'’"
 )
 
 # Words that start the adjuncts after a cue: "said Monday", "said in a statement".

@@ -71,8 +71,8 @@ def np_left(toks: list[Tok], lo: int, j: int) -> int | None:
     if j < lo or toks[j].kind == "q" or (toks[j].low in _BOUNDARY_WORDS | {"and"} and toks[j].text.islower()
                                          and toks[j].low not in ("who", "which")):
         return None
-    if toks[j].kind == "w" and toks[j].low in ("who", "which"):
-        return j
+    if toks[j].kind == "w" and toks[j].low in _SUBJECT_PRONOUNS:
+        return j  # "the target it pledged", "the people they refuse": the pronoun alone
     a = j
     while a - 1 >= lo and j - a + 1 < _MAX_NP:
         prev = toks[a - 1]
@@ -183,6 +183,7 @@ PERSON_NOUNS = frozenset(
     "member voter supporter critic nominee activist executive researcher author resident".split()
 )
 _LOOKBACK = 60  # earlier speakers considered; keeps resolution linear on huge texts
+_SUBJECT_PRONOUNS = frozenset("who which he she they we i you it".split())
 _DETERMINERS = frozenset("the this that these those".split())
 _INDEFINITE = frozenset("a an one another some".split())
 

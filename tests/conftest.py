@@ -54,8 +54,11 @@ class Worker:
 
         if not self.sqlite_path.exists():
             return None
-        with sqlite3.connect(self.sqlite_path) as conn:
-            row = conn.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
+        try:
+            with sqlite3.connect(self.sqlite_path) as conn:
+                row = conn.execute("SELECT record FROM articles WHERE id = ?", (article_id,)).fetchone()
+        except sqlite3.OperationalError:  # the sink is still creating its tables
+            return None
         return orjson.loads(row[0]) if row else None
 
     def wait_stored(self, article_id: str, timeout: float = 60.0) -> dict:

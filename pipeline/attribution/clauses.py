@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cues import ADJUNCT_PREPS, CUE_FORMS, EVIDENCE_HEADS, INFINITIVE_OK, OBJECT_VERBS, PARTICLES, WEEKDAYS, Cue
+from .cues import (ADJUNCT_PREPS, CUE_FORMS, EVIDENCE_HEADS, INFINITIVE_OK, NOUN_FORMS, OBJECT_VERBS, PARTICLES,
+                   WEEKDAYS, Cue)
 from .segment import Tok
 from .speakers import PRONOUNS, skip_aux_left, source_left, source_right
 
@@ -66,6 +67,8 @@ def cue_at(toks: list[Tok], i: int) -> tuple[Cue, int] | None:
     if tok.kind != "w" or not tok.text.islower() or tok.low not in CUE_FORMS:
         return None
     cue = CUE_FORMS[tok.low]
+    if tok.low in NOUN_FORMS and not _clear_subject_before(toks, i):
+        return None  # "the state", "a post", "his support" are nouns
     if i > 0 and toks[i - 1].low == "to" and cue.klass != "to":
         return None  # "declined to say" is the infinitive of another cue
     if i > 0 and toks[i - 1].low in ("having", "without"):
@@ -80,6 +83,20 @@ def cue_at(toks: list[Tok], i: int) -> tuple[Cue, int] | None:
             return None
         return cue, i + 1
     return cue, i
+
+
+def _clear_subject_before(toks: list[Tok], i: int) -> bool:
+    """Is the token before ``i`` a subject a verb can follow ("they support", "Trump calls")?"""
+    if i == 0:
+        return False
+    prev, nxt = toks[i - 1], toks[i + 1] if i + 1 < len(toks) else None
+    if prev.kind != "w" or nxt is None:
+        return False
+    if prev.low in ("he", "she", "they", "we", "i", "you", "who", "that", "which", "also", "will", "would"):
+        return True
+    named = prev.text[0].isupper() and not prev.low.endswith(("'s", "’s")) and i >= 2 and toks[i - 2].kind == "w"
+    takes_object = nxt.kind == "q" or nxt.text[0].isupper() or nxt.low in _DETS | {"for", "on", "that", "it", "him", "her"}
+    return named and takes_object  # "Trump calls for ...", not "Treasury note fell"
 
 
 def _passive(toks: list[Tok], i: int) -> bool:

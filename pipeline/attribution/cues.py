@@ -120,7 +120,8 @@ def _regular_forms(lemma: str) -> tuple[str, ...]:
 
 
 # Forms that are nouns far more often than verbs in news ("the state", "a post").
-_NOUN_FORMS = frozenset(
+# They count as cues only right after a clear subject (see ``clauses.cue_at``).
+NOUN_FORMS = frozenset(
     "state states post posts plan note notes point points estimate estimates call calls "
     "question questions support attack attacks report reports welcome cite".split()
 )
@@ -130,8 +131,7 @@ def _build() -> dict[str, Cue]:
     forms: dict[str, Cue] = {}
     for lemma, (klass, speech) in _LEMMAS.items():
         for form in _IRREGULAR.get(lemma) or _regular_forms(lemma):
-            if form not in _NOUN_FORMS:
-                forms.setdefault(form, Cue(lemma, klass, speech))
+            forms.setdefault(form, Cue(lemma, klass, speech))
     return forms
 
 
@@ -147,7 +147,8 @@ PARTICLES = {"point": "out"}
 EVIDENCE_HEADS = frozenset(
     "poll polls survey surveys study studies report reports data analysis research results "
     "numbers figures records review audit investigation documents filings estimates average "
-    "video footage transcript slide chart map graph photo image tally count model forecast".split()
+    "video footage transcript slide chart map graph photo image tally count model forecast "
+    "panel court judge jury commission committee inspector probe researchers scientists".split()
 )
 
 # Verbs that may also take an infinitive ("agreed to", "promised to", "decided to").

@@ -19,7 +19,7 @@ _POSSESSIVE_ONLY = frozenset("his her their its our my your".split())
 _BOUNDARY_WORDS = frozenset(
     "that because while although though but when after before since if as so where whom "
     "whether than or unless until once whereas is are was were be been being am "
-    "to by into about over under against which who whom whose what how why "
+    "to into about over under against which who whom whose what how why "
     "would will could can should may might must not do does did".split()
 )
 _TIME_WORDS = frozenset(
@@ -37,7 +37,7 @@ _BAD_FIRST = frozenset(
     "if because although though since as".split()
 )
 _NP_PUNCT = frozenset("-.&’'()/")
-_MAX_NP = 10
+_MAX_NP = 14
 _MAX_APPOSITIVE = 40
 
 

@@ -267,7 +267,18 @@ def test_gerund_after_comma_takes_the_previous_source():
     assert [(a.source, a.cue) for a in atts] == [("The mayor", "said"), ("The mayor", "adding")]
 
 
+def test_bare_collective_source():
+    one("The driver fled before dawn, police said.", source="police", content="The driver fled before dawn")
+
+
+def test_pronoun_subject_of_a_relative_clause():
+    text = "The plant cannot meet the target it pledged to reach at the summit."
+    one(text, source="it", cue="pledged", speech=True)
+
+
 @pytest.mark.parametrize("text", [
+    "Having said that, the council still has to vote on the plan.",
+    "It goes without saying that the roads need repair.",
     "The posts were mocked and criticized on social media.",
     "She works at a think tank in Washington.",
     "Clinton leads by roughly 270 pledged delegates.",

@@ -18,6 +18,11 @@ from .cues import AUXILIARIES, CUE_FORMS, CUE_NOUNS, EVIDENCE_HEADS, MEDIA_NOUNS
 from .segment import Tok
 from .speakers import source_left
 
+_FRONTED_WORDS = frozenset(
+    "on in at as after before during for with without since like unlike last this next hours days weeks "
+    "months years moments minutes earlier later speaking asked facing despite following when while "
+    "although though if because by from under over".split()
+)
 _BE_FORMS = frozenset(
     "is are was were been be am 's isn't aren't wasn't weren't keeps kept".split()
 )
@@ -103,14 +108,15 @@ def _progressive(toks: list[Tok], lo: int, i: int) -> bool:
 
 def _initial_subject(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | None:
     """The name or pronoun opening the sentence (``Clinton spoke ..., arguing ...``)."""
-    a = lo
+    a = _after_fronted(toks, lo, i)
     while a < i and toks[a].kind == "w" and toks[a].low in CLAUSE_CONJ | {"also", "still"}:
         a += 1
     if a >= i or toks[a].kind != "w":
         return None
     if toks[a].low in ("he", "she", "they", "we", "i", "it"):
         return a, a
-    if not toks[a].text[0].isupper():
+    if not (toks[a].text[0].isupper() or toks[a].low in ("the", "a", "an", "his", "her", "their", "its")
+            or a > lo and toks[a - 1].text == "," and toks[a].low.endswith("s")):
         return None
     e = a + 1  # "The council issued ...": stop at the first verb-like word
     while e < min(i, a + 6) and toks[e].kind == "w" and not (
@@ -118,6 +124,22 @@ def _initial_subject(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | None
                                         or toks[e].low in AUXILIARIES)):
         e += 1
     return a, e - 1
+
+
+def _after_fronted(toks: list[Tok], lo: int, i: int) -> int:
+    """Skip a fronted adverbial or dateline: "On Tuesday, ...", "Hours later, ...", "TALLAHASSEE — ..."."""
+    first = toks[lo]
+    if not (first.low in _FRONTED_WORDS or first.text.isupper() and len(first.text) > 3 or first.text[0].isdigit()):
+        return lo
+    for m in range(lo + 1, min(i, lo + 14)):
+        if toks[m].text in (",", "—", "–") and m + 1 < i:
+            nxt = toks[m + 1]
+            if nxt.text[0].isupper() or nxt.low in ("the", "a", "an", "his", "her", "their", "its", "he", "she",
+                                                      "they", "we", "i", "it") or nxt.low.endswith("s"):
+                return m + 1
+        elif toks[m].kind != "w" and toks[m].text not in ".()-’'":
+            return lo
+    return lo
 
 
 def as_reported(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | None:

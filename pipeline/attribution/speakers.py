@@ -113,7 +113,22 @@ def source_left(toks: list[Tok], lo: int, i: int) -> tuple[int, int] | None:
     if toks[j].text == ",":
         return _appositive_source(toks, lo, j)
     a = np_left(toks, lo, j)
-    return None if a is None else (a, j)
+    if a is None:
+        return None
+    return _relative_head(toks, lo, a), j
+
+
+def _relative_head(toks: list[Tok], lo: int, a: int) -> int:
+    """``an official who spoke anonymously to discuss strategy said``: reach back past "who"."""
+    if a - 1 < lo or toks[a - 1].low not in ("to", "into", "about", "over", "against"):
+        return a
+    for m in range(a - 2, max(lo - 1, a - 12), -1):
+        if toks[m].kind != "w":
+            return a
+        if toks[m].low == "who":
+            head = np_left(toks, lo, m - 1) if m - 1 >= lo else None
+            return a if head is None else head
+    return a
 
 
 def _appositive_source(toks: list[Tok], lo: int, j: int) -> tuple[int, int] | None:

@@ -36,6 +36,7 @@ _FRONTED = frozenset(
     "in on at as though although while when after before during for with since despite because if "
     "unlike like moments earlier later from by under".split()
 )
+_PREPOSITIONS = frozenset("in of for with by from on at into about".split())
 _BE = frozenset("is are was were be been being am 's".split())
 _OBJECT_PRONOUNS = frozenset("him her them us me you reporters journalists".split())
 _DETS = frozenset("the a an his her their its this that these those".split())
@@ -73,6 +74,8 @@ def cue_at(toks: list[Tok], i: int) -> tuple[Cue, int] | None:
         return None  # "declined to say" is the infinitive of another cue
     if i > 0 and toks[i - 1].low in ("having", "without"):
         return None  # "Having said that, ...", "It goes without saying"
+    if i > 0 and tok.low.endswith("ed") and toks[i - 1].low in _PREPOSITIONS:
+        return None  # "a lead in pledged delegates"
     if i > 0 and (toks[i - 1].low in _NOMINAL_BEFORE or _passive(toks, i) or toks[i - 1].text[0].isdigit()):
         return None  # "the proposed rule", "his plans to", "was announced", "270 pledged delegates"
     if i + 1 < len(toks) and toks[i + 1].low in ("tank", "tanks"):
@@ -150,6 +153,9 @@ def _skip_object(toks: list[Tok], k: int, hi: int) -> int:
     if m < hi and toks[m].text[0].isupper():
         while m < hi and toks[m].kind == "w" and (toks[m].text[0].isupper() or toks[m].low in ("of", "and")):
             m += 1
+        if m > k + 1 and toks[k].low in _DETS and m < hi and toks[m].kind == "w" and toks[m].text.islower() \
+                and toks[m].low not in _DETS | PRONOUNS | {"that", "to", "about", "on", "in"}:
+            m += 1  # "told his Democratic audience"
         if m < hi and toks[m].kind == "q" and toks[m].text.count(" ") < 4:
             m += 1  # told MSNBC's “Morning Joe” that ...
         return m

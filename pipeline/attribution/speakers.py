@@ -33,7 +33,7 @@ _APPOSITIVE_BAD_START = frozenset(
     "and but or so because although though when while after before if as since yet then".split()
 )
 _BAD_FIRST = frozenset(
-    "not never also then there here what how why don't do please let once when while after before "
+    "not never also then there here what how why don't do please let once when while after before just "
     "if because although though since as".split()
 )
 _NP_PUNCT = frozenset("-.&’'()/")

@@ -41,7 +41,16 @@ RELATED_HEADINGS = [
     r"articoli correlati", r"potrebbe interessarti", r"notícias relacionadas", r"leia também", r"veja também",
     r"gerelateerde artikelen", r"czytaj (?:też|także)", r"zobacz (?:też|także)", r"polecane",
     r"load more", r"see all(?: \S+)?", r"show more", r"schon gelesen", r"más sobre .{2,40}", r"mehr aus .{2,40}",
-    r"more from .{2,40}", r"plus d'articles", r"dalla stessa categoria",
+    r"more from .{2,40}", r"plus d'articles", r"dalla stessa categoria", r"read (?:this )?next", r"up next",
+    r"what to read next", r"more to read", r"keep reading", r"weiterlesen(?: im thema)?", r"lesen sie weiter",
+]
+
+# Headings that only ever close an article: everything after them is other stories.
+END_HEADINGS = [
+    r"read (?:this )?next", r"what to read next", r"up next", r"more stories", r"more (?:top )?stories from .{2,40}",
+    r"you (?:may|might) (?:also )?(?:like|enjoy)", r"recommended for you", r"most (?:popular|read|viewed)",
+    r"das könnte (?:sie|dich) auch interessieren", r"meistgelesen(?:e artikel)?", r"lo más (?:leído|visto)",
+    r"les plus lus", r"i più letti", r"mais lidas", r"najczęściej czytane",
 ]
 
 # Weaker headings: only in the tail, where they open a block of links, contacts or credits.
@@ -51,6 +60,9 @@ TAIL_HEADINGS = [
     r"über (?:den|die) autor(?:in)?", r"über diese reihe", r"zur person", r"original ?publi\w+", r"quellen?(?:angaben)?",
     r"sources?", r"links?", r"downloads?", r"zusatzinformationen", r"informationen", r"teilnehmende .{3,30}",
     r"(?:e-mail|telefon|phone|tel|fax)\.?", r"share(?: this)?", r"teilen", r"anzeige", r"advertisement",
+    r"our (?:services|products|partners|sponsors|team|locations)", r"unsere (?:leistungen|produkte|partner|standorte)",
+    r"nuestros (?:servicios|productos)", r"nos (?:services|produits|partenaires)", r"i nostri (?:servizi|prodotti)",
+    r"nossos (?:serviços|produtos)", r"who curated this article\??", r"references?(?: (?:&|and) sources)?",
 ]
 
 # Newsletter, subscription, app, social and paywall prompts.
@@ -126,6 +138,18 @@ STRONG_CTA = [
     r"jetzt (?:kostenlos )?(?:abonnieren|anmelden|registrieren)", r"abonnieren sie", r"melden? (?:sie sich|dich)", r"hier klicken",
     r"klicken sie (?:hier|auf)", r"suscr[íi]bete", r"s[íi]guenos", r"[úu]nete", r"abonnez-vous", r"inscrivez-vous",
     r"iscriviti", r"assine", r"zapraszamy do", r"(?:telegram|whatsapp|youtube)[- ]?(?:kanal|channel|canal)",
+    r"spread the word", r"teile (?:diesen|den) (?:artikel|beitrag)", r"share this (?:article|story|post)",
+]
+
+# Author bios that trail an article ("Jane Doe is a reporter covering ...", "Hi, I'm Jane").
+_ROLE = (r"(?:writer|editor|journalist|reporter|author|correspondent|columnist|contributor|founder|freelancer?|"
+         r"redakteur(?:in)?|autor(?:in)?|journalist(?:in)?|periodista|journaliste|giornalista|jornalista|"
+         r"head of|professor(?:in)?|consultant|berater(?:in)?|experte|expert|blogger(?:in)?|editor-in-chief)")
+BIO = [
+    r"(?:about the author:?\s*)?[A-ZÄÖÜ][\w.'’-]+(?: [A-ZÄÖÜ][\w.'’-]+){0,3},? (?:is|was|ist|war|es|est|è|é|jest) "
+    rf"(?:.{{0,80}}?)\b{_ROLE}",
+    r"(?:hi|hello|hallo|hola|salut),? (?:i['’]m|i am|ich bin|soy|je suis)\b",
+    rf"{_ROLE} (?:in|bei|at|for|für|de|du|di)\b",
 ]
 
 DISCLOSURES = [
@@ -144,12 +168,19 @@ _I = re.IGNORECASE
 TEASER_RE = re.compile(
     r"^\W{0,3}" + _alt(TEASER_PREFIXES) + r"\s*(?:[:>»|]|\s[-–—]\s)\s*\S|^\s*(?:>>(?!>)|→|►|▶|➤)\s*\S.{0,150}$", _I
 )
+END_HEADING_RE = re.compile(r"^\W{0,3}" + _alt(END_HEADINGS) + r"\s*[:?!.]?\s*$", _I)
 TAIL_HEADING_RE = re.compile(r"^\W{0,3}" + _alt(TAIL_HEADINGS) + r"\s*[:?!.]?\s*$", _I)
 STRONG_CTA_RE = re.compile(_alt(STRONG_CTA), _I)
 BREADCRUMB_RE = re.compile(r"^\W{0,3}(?:home|startseite|start|inicio|portada|accueil|home page)\s*[/>»›|]", _I)
 RELATED_HEADING_RE = re.compile(r"^\W{0,3}" + _alt(RELATED_HEADINGS) + r"\s*[:?!.]?\s*$", _I)
 PROMPT_RE = re.compile(_alt(PROMPT_WORDS), _I)
 CREDIT_PREFIX_RE = re.compile(r"^[(\[]?\s*" + _alt(CREDIT_PREFIXES) + r"\s*(?:[:©/|]|\s©)", _I)
+CREDIT_BY_RE = re.compile(
+    r"^(?:feature[d]? |header |cover |top |hero |lead )?(?:image|photo|picture|illustration)s? (?:by|via|courtesy)\b", _I
+)
+BIO_RE = re.compile(r"^" + _alt(BIO), _I)
+ROLE_RE = re.compile(r"\b" + _ROLE + r"\b", _I)
+CONTACT_RE = re.compile(r"^\W{0,2}(?:e-?mail|tel(?:efon|ephone)?|phone|fax|kontakt|contact|mobil)\.?\s*:\s*\S", _I)
 AGENCY_RE = re.compile(_alt(AGENCIES), _I)
 SOURCE_RE = re.compile(r"^\W{0,2}" + _alt(SOURCE_PREFIXES) + r"\s*:", _I)
 COPYRIGHT_RE = re.compile(_alt(COPYRIGHT), _I)

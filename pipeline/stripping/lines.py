@@ -22,6 +22,7 @@ from pipeline.stripping import lexicon as lx
 
 SUBSTANTIAL = 100  # a line at least this long (with a sentence end) anchors the body zone
 SHORT = 160
+_LATE = 0.8  # body lines past this share of the text also get the (short-line) tail rules
 _MAX_BODY_CUT = 15  # inside the body a related heading removes at most this many short lines  # narrow body rules only touch lines shorter than this
 
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -125,7 +126,7 @@ def _anywhere(line: str) -> str | None:
         return "related-teaser"
     if lx.UI_LINE_RE.match(stripped):
         return "interface"
-    if is_credit(stripped):
+    if is_credit(stripped) or (len(stripped) < 300 and lx.CREDIT_BY_RE.match(stripped)):
         return "photo-credit"
     if len(stripped) < 150 and lx.SOURCE_RE.match(stripped):
         return "source-line"
@@ -153,7 +154,7 @@ def _body(line: str) -> str | None:
         return None
     if lx.COPYRIGHT_RE.search(line) and len(line) < 120:
         return "copyright"
-    if lx.PROMPT_RE.search(line) and not _SENTENCE_END.search(line.rstrip(". ")) and len(line) < 100:
+    if len(line) < 100 and not line.startswith("- ") and lx.PROMPT_RE.search(line) and not _SENTENCE_END.search(line):
         return prompt_reason(line)
     return None
 
@@ -170,6 +171,21 @@ def _edge(line: str, zone: str) -> str | None:
         return "tags"
     if zone == "head" and len(line) < 80 and _BYLINE.match(line):
         return "byline"
+    if zone == "tail":
+        return _tail_only(line)
+    return None
+
+
+def _tail_only(line: str) -> str | None:
+    """Trailing furniture: author bios, contact lines, long credit lines."""
+    if len(line) < 600 and lx.BIO_RE.match(line):
+        return "author-bio"
+    if len(line) < 120 and not line.startswith("- ") and not _SENTENCE_END.search(line) and lx.ROLE_RE.search(line):
+        return "author-bio"
+    if len(line) < 150 and lx.CONTACT_RE.match(line):
+        return "contact"
+    if len(line) < 300 and lx.CREDIT_PREFIX_RE.match(line):
+        return "photo-credit"
     return None
 
 
@@ -202,34 +218,42 @@ def classify_lines(lines: list[str], title: str | None = None) -> list[LineVerdi
     first, last = zones(lines)
     title_key = norm(title) if title else ""
     out: list[LineVerdict] = []
-    cutting, cut = False, 0
+    cutting, cut, to_end, seen = False, 0, False, 0
     for i, line in enumerate(lines):
         zone = "head" if i < first else "tail" if i > last else "body"
         if first > last:  # no substantial line: treat everything as edge, but never cut
             zone = "edge"
-        if cutting and (zone == "tail" or (len(line) < 200 and cut < _MAX_BODY_CUT)):
+        if to_end or cutting and (zone == "tail" or (len(line) < 200 and cut < _MAX_BODY_CUT)):
             cut += 1
             out.append(LineVerdict(line, "related-teaser"))
             continue
         cutting = False
-        if _opens_related(line.strip(), zone, i, len(lines)):
+        if _opens_related(line.strip(), zone, i, len(lines), seen):
             cutting, cut = True, 0
+            # after enough article text, a heading that only ever closes an article ends it
+            to_end = seen >= 3 and bool(lx.END_HEADING_RE.match(line.strip()))
             out.append(LineVerdict(line, "related-teaser"))
             continue
-        out.append(LineVerdict(line, _classify(line, zone, title_key, i)))
+
+        seen += _substantial(line)
+        late = i >= _LATE * len(lines)
+        reason = _classify(line, zone, title_key, i, late)
+        out.append(LineVerdict(line, reason))
     return out
 
 
-def _opens_related(line: str, zone: str, index: int, total: int) -> bool:
+def _opens_related(line: str, zone: str, index: int, total: int, seen: int = 0) -> bool:
     """A heading that opens a list of other stories, links or contacts at the end of the text."""
     if not line or line[0].islower() or line.endswith("."):
         return False
     if zone == "tail" and (lx.RELATED_HEADING_RE.match(line) or lx.TAIL_HEADING_RE.match(line)):
         return True
+    if zone == "body" and seen >= 3 and lx.END_HEADING_RE.match(line):
+        return True
     return zone == "body" and index >= total / 2 and bool(lx.RELATED_HEADING_RE.match(line))
 
 
-def _classify(line: str, zone: str, title_key: str, index: int) -> str | None:
+def _classify(line: str, zone: str, title_key: str, index: int, late: bool = False) -> str | None:
     """One line's reason, by zone."""
     if len(line) >= 300:  # no rule touches long lines: skip the regexes
         return None if _WORD.search(line) else "lone-punctuation"
@@ -239,7 +263,7 @@ def _classify(line: str, zone: str, title_key: str, index: int) -> str | None:
     if reason:
         return reason
     if zone == "body":
-        return _body(line)
+        return _body(line) or (_tail_only(line) if late and (len(line) < 200 or lx.BIO_RE.match(line)) else None)
     if lx.RELATED_HEADING_RE.match(line.strip()):
         return "related-teaser"
     return _edge(line, zone)

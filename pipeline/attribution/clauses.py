@@ -222,6 +222,8 @@ def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: 
     if first.kind == "p":
         return False
     words = sum(1 for t in toks[k:b + 1] if t.kind in "wq")
+    if cue.klass != "object" and all(t.kind == "w" and t.text[0].isupper() or t.text in ".-" for t in toks[k:b + 1]):
+        return False  # "..., said DeSantis": a bare name is the source of an inverted cue, not content
     if quoted:
         return cue.klass in ("say", "that", "tell", "object") and (colon or cue.klass != "that"
                                                                    or toks[k].text.count(" ") > 2)

@@ -51,6 +51,7 @@ def run(config: Config, options: RunOptions) -> int:
         announce(config, bootstrap, sinks, options)
         worker = faust.Worker(pipeline.app, loglevel=config.log_level.upper(), quiet=True,
                               redirect_stdouts=False)
+        worker.spinner = None  # its escape codes mangle logs and the summary
         with contextlib.suppress(SystemExit):
             worker.execute_from_commandline()
         return outcome.get("code", EXIT_OK)

@@ -23,9 +23,8 @@ from pipeline.stripping.lines import LineVerdict, classify_lines, norm
 _LEAD_NAME = re.compile(
     r"(?:^|[-_ ])(?:lead|leader|intro|introduction|standfirst|stand-first|deck|dek|abstract|summary|excerpt|"
     r"teaser|subline|sub-?title|subheadline|kicker-text|description|chapeau|chapo|entradilla|sumario|bajada|"
-    r"occhiello|sommario|lide|linha-fina|zajawka|vorspann|anriss|einleitung)(?:$|[-_ ]|text|-text)",
-    re.IGNORECASE,
-)
+    r"occhiello|sommario|lide|linha-fina|zajawka|vorspann|anriss|einleitung)(?:$|[-_ ]|text|-text)"
+)  # search lower-cased attribute values (much faster than re.IGNORECASE)
 # Ancestors that make a candidate lead a navigation/teaser item instead.
 _BAD_ANCESTORS = {"nav", "aside", "footer", "li", "a", "figure", "figcaption", "form", "button", "select", "label"}
 _BAD_ANCESTOR_NAME = re.compile(
@@ -51,6 +50,31 @@ class PageFacts:
 def parse(document: str | bytes) -> HtmlElement | None:
     """Parse HTML once (trafilatura's loader: charset sniffing and repairs)."""
     return load_html(document)
+
+
+# Dead weight every later copy of the tree would carry; trafilatura drops it anyway.
+# JSON-LD stays: trafilatura's baseline and metadata read it.
+_DEAD_XPATH = "//script[not(contains(@type,'ld+json'))]|//style|//svg|//template|//comment()"
+
+
+def prune_dead(tree: HtmlElement) -> HtmlElement:
+    """Remove scripts, styles, inline SVG and comments in place (keeping their tails)."""
+    for node in tree.xpath(_DEAD_XPATH):
+        parent = node.getparent()
+        if parent is not None:
+            _drop(node, parent)
+    return tree
+
+
+def _drop(node, parent) -> None:
+    """Remove ``node`` but keep the text that follows it."""
+    if node.tail:
+        prev = node.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
 
 
 def _text(el: HtmlElement) -> str:
@@ -86,13 +110,13 @@ def _bad_ancestry(el: HtmlElement) -> bool:
 
 def _lead_like(el: HtmlElement) -> bool:
     """Element named like a lead paragraph (class or id)."""
-    return bool(_LEAD_NAME.search(f"{el.get('class', '')} {el.get('id', '')}"))
+    return bool(_LEAD_NAME.search(f"{el.get('class', '')} {el.get('id', '')}".lower()))
 
 
 def _candidates(tree: HtmlElement, description: str | None):
     """Yield (class, element) pairs: lead-named elements, then paragraphs repeating the meta description."""
     for value in tree.xpath("//@class|//@id"):  # attribute strings only: much cheaper than walking elements
-        if _LEAD_NAME.search(value):
+        if _LEAD_NAME.search(value.lower()):
             el = value.getparent()
             if el.tag in _TEXT_TAGS:
                 yield el.get("class", ""), el
@@ -203,7 +227,7 @@ def extract(document: str | bytes | HtmlElement, url: str | None = None, with_me
     tree = document if isinstance(document, HtmlElement) else parse(document)
     if tree is None:
         return None
-    facts = page_facts(tree)
+    facts = page_facts(prune_dead(tree))
     text, meta = run_trafilatura(tree, url, with_metadata)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     verdicts = classify_lines(lines, facts.title)

@@ -26,7 +26,13 @@ _LATE = 0.8  # body lines past this share of the text also get the (short-line) 
 _MAX_BODY_CUT = 15  # inside the body a related heading removes at most this many short lines  # narrow body rules only touch lines shorter than this
 
 _WORD = re.compile(r"\w", re.UNICODE)
-_SENTENCE_END = re.compile(r"[.!?…:;\"”»)]\s*$")
+_SENTENCE_END_CHARS = frozenset('.!?…:;"”»)')
+
+
+def ends_sentence(line: str) -> bool:
+    """Ends like a sentence (or a quote, or a lead-in colon)."""
+    tail = line.rstrip()[-1:]
+    return bool(tail) and tail in _SENTENCE_END_CHARS
 _MONTHS = (
     r"jan\w*|feb\w*|mär\w*|mar\w*|apr\w*|ma[iy]\w*|jun\w*|jul\w*|aug\w*|sep\w*|o[ck]t\w*|nov\w*|de[cz]\w*|"
     r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
@@ -93,7 +99,7 @@ def is_credit(line: str) -> bool:
 
 def _has_agency_or_slash(line: str) -> bool:
     """A credit names an agency or has the "Agency/Photographer" slash shape, never a sentence end."""
-    return (bool(lx.AGENCY_RE.search(line)) or "/" in line) and not line.rstrip().endswith((".", "?", "!"))
+    return (bool(lx.AGENCY_RE.search(line.lower())) or "/" in line) and not line.rstrip().endswith((".", "?", "!"))
 
 
 def is_tag_line(line: str) -> bool:
@@ -114,25 +120,27 @@ def prompt_reason(line: str) -> str:
 
 
 def _anywhere(line: str) -> str | None:
-    """High-confidence rules that apply in every zone."""
+    """High-confidence rules that apply in every zone (each only to lines short enough to be furniture)."""
     stripped = line.strip()
     if not _WORD.search(stripped):
         return "lone-punctuation"
-    if lx.READING_TIME_RE.match(stripped):
-        return "reading-time"
-    if is_timestamp(stripped):
-        return "timestamp"
-    if len(stripped) < 250 and lx.TEASER_RE.match(stripped):
+    n = len(stripped)
+    if n < 80:
+        if lx.READING_TIME_RE.match(stripped):
+            return "reading-time"
+        if is_timestamp(stripped):
+            return "timestamp"
+        if lx.UI_LINE_RE.match(stripped):
+            return "interface"
+    if n < 250 and lx.TEASER_RE.match(stripped):
         return "related-teaser"
-    if lx.UI_LINE_RE.match(stripped):
-        return "interface"
-    if is_credit(stripped) or (len(stripped) < 300 and lx.CREDIT_BY_RE.match(stripped)):
+    if n < 300 and (is_credit(stripped) or lx.CREDIT_BY_RE.match(stripped)):
         return "photo-credit"
-    if len(stripped) < 150 and lx.SOURCE_RE.match(stripped):
+    if n < 150 and lx.SOURCE_RE.match(stripped):
         return "source-line"
-    if len(stripped) < 200 and lx.BREADCRUMB_RE.match(stripped):
+    if n < 200 and lx.BREADCRUMB_RE.match(stripped):
         return "breadcrumb"
-    return _meta_line(stripped)
+    return _meta_line(stripped) if n < 200 else None
 
 
 def _meta_line(line: str) -> str | None:
@@ -148,24 +156,24 @@ def _meta_line(line: str) -> str | None:
 
 def _body(line: str) -> str | None:
     """Narrow rules for lines inside the article."""
-    if len(line) < 250 and lx.STRONG_CTA_RE.search(line):
+    if len(line) < 250 and lx.STRONG_CTA_RE.search(line.lower()):
         return prompt_reason(line)
     if len(line) >= SHORT:
         return None
-    if lx.COPYRIGHT_RE.search(line) and len(line) < 120:
+    if lx.COPYRIGHT_RE.search(line.lower()) and len(line) < 120:
         return "copyright"
-    if len(line) < 100 and not line.startswith("- ") and lx.PROMPT_RE.search(line) and not _SENTENCE_END.search(line):
+    if len(line) < 100 and not line.startswith("- ") and lx.PROMPT_RE.search(line.lower()) and not ends_sentence(line):
         return prompt_reason(line)
     return None
 
 
 def _edge(line: str, zone: str) -> str | None:
     """Broad rules for head and tail lines."""
-    if len(line) < 300 and lx.COPYRIGHT_RE.search(line):
+    if len(line) < 300 and lx.COPYRIGHT_RE.search(line.lower()):
         return "copyright"
-    if len(line) < 200 and lx.PROMPT_RE.search(line) or len(line) < 300 and lx.STRONG_CTA_RE.search(line):
+    if len(line) < 200 and lx.PROMPT_RE.search(line.lower()) or len(line) < 300 and lx.STRONG_CTA_RE.search(line.lower()):
         return prompt_reason(line)
-    if len(line) < 300 and lx.DISCLOSURE_RE.search(line):
+    if len(line) < 300 and lx.DISCLOSURE_RE.search(line.lower()):
         return "disclosure"
     if is_tag_line(line):
         return "tags"
@@ -180,7 +188,7 @@ def _tail_only(line: str) -> str | None:
     """Trailing furniture: author bios, contact lines, long credit lines."""
     if len(line) < 600 and lx.BIO_RE.match(line):
         return "author-bio"
-    if len(line) < 120 and not line.startswith("- ") and not _SENTENCE_END.search(line) and lx.ROLE_RE.search(line):
+    if len(line) < 120 and not line.startswith("- ") and not ends_sentence(line) and lx.ROLE_RE.search(line.lower()):
         return "author-bio"
     if len(line) < 150 and lx.CONTACT_RE.match(line):
         return "contact"
@@ -193,21 +201,22 @@ def _substantial(line: str) -> bool:
     """A line that can anchor the body zone: long, ends like a sentence, not an edge-rule hit."""
     if len(line) >= 300:
         return True
-    return len(line) >= SUBSTANTIAL and bool(_SENTENCE_END.search(line)) and not _strong_edge(line)
+    return len(line) >= SUBSTANTIAL and ends_sentence(line) and not _strong_edge(line)
 
 
 def _strong_edge(line: str) -> bool:
     """Unmistakable furniture even when long: copyright, a direct call to action, an ad disclosure."""
-    return bool(lx.COPYRIGHT_RE.search(line) or lx.STRONG_CTA_RE.search(line) or lx.DISCLOSURE_RE.search(line))
+    return bool(lx.COPYRIGHT_RE.search(line.lower()) or lx.STRONG_CTA_RE.search(line.lower()) or lx.DISCLOSURE_RE.search(line.lower()))
 
 
-def zones(lines: list[str]) -> tuple[int, int]:
+def zones(lines: list[str], subs: list[bool] | None = None) -> tuple[int, int]:
     """Index of the first and last substantial line (body zone bounds); (len, -1) if none.
 
     Boilerplate that is itself long (a paywall notice, a newsletter pitch) does not
     anchor the body, so the head and tail zones reach past it.
     """
-    idx = [i for i, line in enumerate(lines) if _substantial(line)]
+    subs = subs if subs is not None else [_substantial(line) for line in lines]
+    idx = [i for i, sub in enumerate(subs) if sub]
     if not idx:
         return len(lines), -1
     return idx[0], idx[-1]
@@ -215,7 +224,8 @@ def zones(lines: list[str]) -> tuple[int, int]:
 
 def classify_lines(lines: list[str], title: str | None = None) -> list[LineVerdict]:
     """Classify every line; a related-stories heading late in the text removes the short lines after it."""
-    first, last = zones(lines)
+    subs = [_substantial(line) for line in lines]
+    first, last = zones(lines, subs)
     title_key = norm(title) if title else ""
     out: list[LineVerdict] = []
     cutting, cut, to_end, seen = False, 0, False, 0
@@ -235,7 +245,7 @@ def classify_lines(lines: list[str], title: str | None = None) -> list[LineVerdi
             out.append(LineVerdict(line, "related-teaser"))
             continue
 
-        seen += _substantial(line)
+        seen += subs[i]
         late = i >= _LATE * len(lines)
         reason = _classify(line, zone, title_key, i, late)
         out.append(LineVerdict(line, reason))

@@ -113,36 +113,61 @@ async def replay_files(config: Config, paths: Iterable[str | Path]) -> tuple[int
 
 async def read_topic(bootstrap: str, topic: str, *, follow: bool, group: str | None = None,
                      idle_timeout: float = 2.0) -> AsyncIterator:
-    """Messages of a topic from the beginning; without ``follow``, stop at the end."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, auto_offset_reset="earliest",
-                                enable_auto_commit=group is not None, fetch_max_bytes=MAX_MESSAGE_BYTES)
+    """Messages of a topic, from the beginning (or, with ``group``, from that group's committed
+    offsets, committing each message once the caller has handled it).
+
+    Without ``follow`` it stops at the end offsets seen at the start, so a caller that
+    makes new messages on the same topic (``dlq replay``) never chases its own tail.
+    """
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+                                auto_offset_reset="earliest", fetch_max_bytes=MAX_MESSAGE_BYTES)
     await consumer.start()
     try:
-        partitions = consumer.partitions_for_topic(topic) or await _partitions(consumer, topic)
-        if group is None:
-            consumer.assign([TopicPartition(topic, p) for p in partitions])
-            await consumer.seek_to_beginning()
-        else:
-            consumer.subscribe([topic])
-        async for message in _messages(consumer, follow, idle_timeout):
+        partitions = [TopicPartition(topic, p) for p in await _partitions(consumer, topic)]
+        consumer.assign(partitions)
+        await _seek_start(consumer, partitions, group)
+        ends = await consumer.end_offsets(partitions)
+        async for message in _messages(consumer, partitions, None if follow else ends, idle_timeout):
             yield message
+            if group is not None:
+                await consumer.commit({TopicPartition(message.topic, message.partition): message.offset + 1})
     finally:
         await consumer.stop()
 
 
 async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
-    await consumer.topics()  # refreshes metadata
     partitions = consumer.partitions_for_topic(topic)
+    if not partitions:
+        await consumer.topics()  # refreshes metadata
+        partitions = consumer.partitions_for_topic(topic)
     if not partitions:
         raise NoBrokerError(f"topic {topic!r} does not exist on the broker")
     return partitions
 
 
-async def _messages(consumer: AIOKafkaConsumer, follow: bool, idle_timeout: float):
+async def _seek_start(consumer: AIOKafkaConsumer, partitions: list, group: str | None) -> None:
+    for tp in partitions:
+        committed = await consumer.committed(tp) if group is not None else None
+        if committed is None:
+            await consumer.seek_to_beginning(tp)
+        else:
+            consumer.seek(tp, committed)
+
+
+async def _reached(consumer: AIOKafkaConsumer, partitions: list, ends: dict) -> bool:
+    for tp in partitions:
+        if await consumer.position(tp) < ends[tp]:
+            return False
+    return True
+
+
+async def _messages(consumer: AIOKafkaConsumer, partitions: list, ends: dict | None, idle_timeout: float):
+    """Fetched messages until every partition reached ``ends`` (or forever when None)."""
     while True:
-        batches = await consumer.getmany(timeout_ms=int(idle_timeout * 1000))
-        if not batches and not follow:
+        if ends is not None and await _reached(consumer, partitions, ends):
             return
-        for partition_messages in batches.values():
+        batches = await consumer.getmany(timeout_ms=int(idle_timeout * 1000))
+        for tp, partition_messages in batches.items():
             for message in partition_messages:
-                yield message
+                if ends is None or message.offset < ends[tp]:
+                    yield message

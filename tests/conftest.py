@@ -45,6 +45,7 @@ class Worker:
     bootstrap: str
     sqlite_path: Path
     jsonl_path: Path
+    postgres_url: str
     process: subprocess.Popen
     log_path: Path
 
@@ -75,17 +76,37 @@ def broker():
         yield running
 
 
+POSTGRES_URL = os.environ.get("NEWSFLOW_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
+
+
 @pytest.fixture(scope="session")
-def worker(broker, tmp_path_factory) -> Worker:
-    """One real worker for the whole session, with a SQLite and a JSONL sink."""
+def postgres_schema():
+    """A fresh PostgreSQL schema for the session worker's sink; fails (never skips) without a server."""
+    import psycopg
+
+    schema = f"newsflow_it_{uuid.uuid4().hex[:10]}"
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=5).close()
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is unreachable (set NEWSFLOW_TEST_POSTGRES_URL): {exc}")
+    yield schema
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+@pytest.fixture(scope="session")
+def worker(broker, postgres_schema, tmp_path_factory) -> Worker:
+    """One real worker for the whole session, with SQLite, JSONL and PostgreSQL sinks."""
     folder = tmp_path_factory.mktemp("worker")
     sqlite_path, jsonl_path, log_path = folder / "store.sqlite3", folder / "out.jsonl", folder / "worker.log"
+    postgres_url = f"{POSTGRES_URL}?schema={postgres_schema}"
     env = {**os.environ, "NEWSFLOW_SINK_MAX_DELAY": "0.2", "NEWSFLOW_VALIDATE_OUTPUT": "true"}
     cmd = [sys.executable, "-m", "pipeline.cli", "run", "--broker", broker.bootstrap, "--data-dir", str(folder),
-           "--sink", f"sqlite:{sqlite_path}", "--sink", f"jsonl:{jsonl_path}", "--log-level", "info"]
+           "--sink", f"sqlite:{sqlite_path}", "--sink", f"jsonl:{jsonl_path}", "--sink", postgres_url,
+           "--log-level", "info"]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    running = Worker(broker.bootstrap, sqlite_path, jsonl_path, process, log_path)
+    running = Worker(broker.bootstrap, sqlite_path, jsonl_path, postgres_url, process, log_path)
     probe = folder / "probe.txt"
     probe.write_text(f"Readiness probe {uuid.uuid4()}\n\nThe worker is ready when this is stored.\n")
     result = newsflow("replay", "--broker", broker.bootstrap, str(probe))

@@ -18,6 +18,7 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from pipeline.stripping.lines import LineVerdict, classify_lines, norm
+from pipeline.stripping.restore import insert_lists, missing_lists
 
 # Class/id tokens that mark a lead, deck or standfirst paragraph.
 _LEAD_NAME = re.compile(
@@ -230,6 +231,7 @@ def extract(document: str | bytes | HtmlElement, url: str | None = None, with_me
     facts = page_facts(prune_dead(tree))
     text, meta = run_trafilatura(tree, url, with_metadata)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
+    lines = insert_lists(lines, missing_lists(tree, lines))
     verdicts = classify_lines(lines, facts.title)
     restored = missing_leads(facts.leads, text) if lines else []
     return Extraction(facts, verdicts, restored, meta)

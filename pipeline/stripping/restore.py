@@ -1,0 +1,108 @@
+"""Put back article text that trafilatura dropped: lists and sub-headings sandwiched between extracted paragraphs.
+
+When trafilatura finds no article container it falls back to "wild text"
+recovery, which (outside recall mode) collects paragraphs but not lists or
+headings, so bullet points and sub-headings vanish from the middle of the text.
+A list or heading whose previous and next sibling blocks both made it into the
+output is part of the article: we insert it (lists as "- item", trafilatura's
+own format) after the previous block.  Navigation-like lists (link-heavy, in nav/aside/footer, named like
+menus or share bars) are never restored.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from pipeline.stripping.lines import norm
+
+_KEY_LEN = 60  # compare blocks by the start of their normalised text
+_SKIP_ANCESTORS = {"nav", "aside", "footer", "header", "menu", "form", "figure", "li", "table"}
+_SKIP_NAME = re.compile(r"nav|menu|breadcrumb|related|share|social|tags?\b|comment|footer|sidebar|toc|pagination|widget")
+_BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "div", "pre", "summary", "ul", "ol"}
+_REACH = 3  # sibling blocks to look past for a kept neighbour
+
+
+def _key(text: str) -> str:
+    return norm(text)[:_KEY_LEN]
+
+
+def _text(el: HtmlElement) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _navigation_like(lst: HtmlElement) -> bool:
+    """Lists that are menus, share bars or link collections rather than article bullets."""
+    if _SKIP_NAME.search(f"{lst.get('class', '')} {lst.get('id', '')}".lower()):
+        return True
+    for anc in lst.iterancestors():
+        if anc.tag in _SKIP_ANCESTORS or _SKIP_NAME.search(f"{anc.get('class', '')} {anc.get('id', '')}".lower()):
+            return True
+    return False
+
+
+def _items(lst: HtmlElement) -> list[str]:
+    """The list's item texts, or [] if it is link-dominated or too thin to be prose bullets."""
+    items = [_text(li) for li in lst.iterchildren("li")]
+    items = [t for t in items if t]
+    if len(items) < 2:
+        return []
+    total = sum(len(t) for t in items)
+    links = sum(len(_text(a)) for a in lst.iterdescendants("a"))
+    return items if links <= 0.3 * total else []
+
+
+def _sibling_blocks(lst: HtmlElement, forward: bool, limit: int = _REACH):
+    """Up to ``limit`` nearest previous/next sibling blocks with text (a dropped sub-heading may sit between)."""
+    sib, seen = (lst.getnext() if forward else lst.getprevious()), 0
+    while sib is not None and seen < limit:
+        if isinstance(sib.tag, str) and sib.tag in _BLOCKS and _text(sib):
+            seen += 1
+            yield sib
+        sib = sib.getnext() if forward else sib.getprevious()
+
+
+def _anchor(lst: HtmlElement, index: dict[str, int], forward: bool) -> int | None:
+    """Output index of the nearest sibling block (within reach) that trafilatura kept."""
+    for sib in _sibling_blocks(lst, forward):
+        at = index.get(_key(_text(sib)))
+        if at is not None:
+            return at
+    return None
+
+
+def missing_lists(tree: HtmlElement, lines: list[str]) -> list[tuple[int, list[str]]]:
+    """(index of the output line to insert after, list lines) for each dropped in-article list."""
+    index = {}
+    for i, line in enumerate(lines):
+        index.setdefault(_key(line.removeprefix("- ")), i)
+    found = []
+    for el in tree.iter("ul", "ol", "h2", "h3", "h4"):
+        at = _anchor(el, index, forward=False)
+        if at is None or _anchor(el, index, forward=True) is None or _navigation_like(el):
+            continue
+        block = _heading(el) if el.tag.startswith("h") else [f"- {t}" for t in _items(el)]
+        if block and _key(block[0].removeprefix("- ")) not in index:
+            found.append((at, block))
+    return found
+
+
+def _heading(el: HtmlElement) -> list[str]:
+    """A sub-heading's text, if it reads like one (short, not a link)."""
+    text = _text(el)
+    if not text or len(text) > 150 or el.find(".//a") is not None and len(_text(el.find(".//a"))) >= len(text) / 2:
+        return []
+    return [text]
+
+
+def insert_lists(lines: list[str], found: list[tuple[int, list[str]]]) -> list[str]:
+    """Lines with the restored lists spliced in after their anchors."""
+    after: dict[int, list[str]] = {}
+    for at, items in found:
+        after.setdefault(at, []).extend(items)
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        out.extend(after.get(i, []))
+    return out

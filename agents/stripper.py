@@ -1,13 +1,66 @@
-"""Boilerplate stripper agent: news.raw -> news.clean (pure stage: pipeline.processing.clean_document)."""
+"""Boilerplate stripper agent: news.raw -> news.clean (pure stage: pipeline.processing.clean_document).
+
+Lines a site repeats in most of its articles are learnt per site (``SiteBoilerplateMemory``).
+news.raw is keyed by site, so one stripper instance sees all of a site's pages, and the
+per-site state lives in a Faust table (changelog-backed, co-partitioned with news.raw):
+a restarted or re-balanced worker picks up where the previous owner left off.
+"""
 
 from __future__ import annotations
 
+import time
+
+import orjson
+
 from pipeline.processing import clean_document
+from pipeline.records import RawDocument
+from pipeline.stripping import SiteBoilerplateMemory
+from pipeline.stripping.strip import site_of
+
+SNAPSHOT_EVERY = 30.0  # seconds between table writes for one site: bounds changelog traffic
+
+
+class SiteMemoryTable:
+    """The in-memory learner, loaded from and saved to a Faust table per site."""
+
+    def __init__(self, table, memory: SiteBoilerplateMemory | None = None) -> None:
+        self.table = table
+        self.memory = memory or SiteBoilerplateMemory()
+        self.saved_at: dict[str, float] = {}
+
+    def load(self, site: str) -> None:
+        """Before the first article of a site in this process: restore what the table knows."""
+        if site not in self.memory:
+            saved = self.table.get(site.encode())
+            if saved:
+                self.memory.load_site(site, orjson.loads(saved))
+
+    def save(self, site: str) -> None:
+        """After an article: write the site's state, at most every SNAPSHOT_EVERY seconds."""
+        now = time.monotonic()
+        if now - self.saved_at.get(site, -SNAPSHOT_EVERY) >= SNAPSHOT_EVERY:
+            state = self.memory.site_to_dict(site)
+            if state is not None:
+                self.table[site.encode()] = orjson.dumps(state)
+                self.saved_at[site] = now
+
+    def clean(self, raw: RawDocument):
+        site = site_of(raw.canonical_url or raw.url)
+        if site is None:
+            return clean_document(raw)
+        self.load(site)
+        article = clean_document(raw, site_memory=self.memory)
+        self.save(site)
+        return article
 
 
 def register(pipeline) -> None:
+    table = pipeline.app.Table("site-boilerplate", partitions=pipeline.config.partitions,
+                               key_type=bytes, value_type=bytes)  # raw bytes, the app's serializers
+    sites = SiteMemoryTable(table)
+
     @pipeline.app.agent(pipeline.topic("news.raw"), name="stripper")
     async def stripper(stream):
         async for event in stream.events():
-            await pipeline.handle(event, stage="stripper", source="news.raw", process=clean_document,
+            await pipeline.handle(event, stage="stripper", source="news.raw", process=sites.clean,
                                   target="news.clean")

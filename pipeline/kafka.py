@@ -70,8 +70,10 @@ async def ensure_topics(bootstrap: str, names: TopicNames, partitions: int) -> N
 
 
 def raw_key(doc: RawDocument) -> bytes:
-    """news.raw is keyed by site, so one stripper instance sees all of a site's pages."""
-    return (host_of(doc.url) if doc.url else doc.id).encode()
+    """news.raw is keyed by site (host without ``www.``), so one stripper instance sees all
+    of a site's pages and its per-site table entry is co-partitioned with them."""
+    site = host_of(doc.canonical_url or doc.url) if doc.url else ""
+    return (site or doc.id).encode()
 
 
 async def publish_replay(send, names: TopicNames, paths: Iterable[str | Path],

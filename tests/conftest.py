@@ -63,9 +63,14 @@ class Worker:
         return orjson.loads(row[0]) if row else None
 
     def wait_stored(self, article_id: str, timeout: float = 60.0) -> dict:
+        return wait_for(lambda: self.alive() and self.stored(article_id), timeout,
+                        what=f"article {article_id} in SQLite")
+
+    def alive(self) -> bool:
+        """True while the worker runs; a dead worker fails the test at once, with its log."""
         if self.process.poll() is not None:
             pytest.fail(f"worker exited with {self.process.returncode}: {self.log_path.read_text()[-3000:]}")
-        return wait_for(lambda: self.stored(article_id), timeout, what=f"article {article_id} in SQLite")
+        return True
 
 
 @pytest.fixture(scope="session")

@@ -126,3 +126,28 @@ def test_run_exit_when_idle_with_embedded_broker(tmp_path):
     assert "a senior U.S. defense official" in {a["speaker"] for a in record["attributions"]}
     assert "embedded tansu broker" in result.stderr
     assert not (tmp_path / "data" / "broker.address").exists()  # cleaned up on exit
+
+
+def test_stripper_learns_a_sites_recurring_lines_and_keeps_them_in_its_table(worker, tmp_path):
+    run = uuid.uuid4().hex[:8]
+    furniture = f"Riverside Ledger {run} is delivered to homes across the valley every weekday morning."
+    records = []
+    for i in range(30):
+        paragraphs = [f"The water board voted {i} times on the reservoir plan this spring, members said.",
+                      f"Residents of district {i} asked for a public hearing before any new levy.",
+                      furniture]
+        html = ("<html><head><title>Story</title></head><body><article><h1>Reservoir vote " + str(i) + "</h1>"
+                + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
+        records.append({"url": f"https://ledger-{run}.example/news/{i}", "html": html})
+    path = tmp_path / "site.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(r) for r in records))
+    assert newsflow("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
+    from pipeline.records import url_id
+    from pipeline.urls import canonical_url
+    ids = [url_id(canonical_url(r["url"])) for r in records]
+    first, last = worker.wait_stored(ids[0]), worker.wait_stored(ids[-1])
+    assert furniture in first["article"]["body"]  # warm-up: early articles are not gutted
+    assert furniture not in last["article"]["body"]
+    assert {"text": furniture, "reason": "site-recurring"} in last["article"]["removed"]
+    changelog = newsflow("tail", "--broker", worker.bootstrap, "newsflow-site-boilerplate-changelog")
+    assert changelog.returncode == 0 and changelog.stdout.strip()  # the per-site state is persisted

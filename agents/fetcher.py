@@ -13,7 +13,7 @@ import logging
 
 import orjson
 
-from pipeline.fetching import FeedCrawler, FeedState, load_feeds
+from pipeline.fetching import FeedCrawler, FeedState, FetchStats, load_feeds
 from pipeline.kafka import NoBrokerError, raw_key, read_topic
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,8 @@ class Fetcher:
         if self.crawler is None:
             config = self.pipeline.config
             self.crawler = FeedCrawler(load_feeds(config.feeds), self.publish, config.fetch_settings(),
-                                       states=await self.restore_states(), on_state=self.save_state)
+                                       states=await self.restore_states(), on_state=self.save_state,
+                                       stats=FetchStats(self.pipeline.metrics.registry))
             await self.crawler.__aenter__()
         return self.crawler
 

@@ -44,6 +44,7 @@ async def store_batch(pipeline, events) -> None:
             await store.add(item)
         if await flush_with_retries(store):
             pipeline.progress.stored_in(store.name, [item.id for item in good])
+            pipeline.metrics.stored.labels(sink=store.name).inc(len(good))
         else:
             await store_one_by_one(pipeline, store, good)
 
@@ -68,6 +69,7 @@ async def store_one_by_one(pipeline, store, items) -> None:
         try:
             await store.flush()
             pipeline.progress.stored_in(store.name, [item.id])
+            pipeline.metrics.stored.labels(sink=store.name).inc()
         except Exception as exc:  # noqa: BLE001 - the store rejected this article
             await store.discard_pending()
             payload = codec.encode(item)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any, Callable
 
 import faust
 import orjson
@@ -17,6 +17,7 @@ import orjson
 from pipeline import codec
 from pipeline.config import Config
 from pipeline.deadletter import dead_letter
+from pipeline.metrics import Metrics
 from pipeline.progress import Progress
 from pipeline.records import DeadLetter, Record
 from pipeline.topics import TOPIC_RECORDS, TopicNames
@@ -54,6 +55,7 @@ class Pipeline:
     topics: dict[str, faust.TopicT] = field(default_factory=dict)
     sinks: list = field(default_factory=list)
     fetcher: Any = None  # agents.fetcher.Fetcher when a feed list is configured
+    metrics: Metrics = field(default_factory=Metrics)
 
     def topic(self, base: str, *, compacting: bool | None = None) -> faust.TopicT:
         """The Faust topic for a base name (``news.raw``), created once."""
@@ -69,20 +71,21 @@ class Pipeline:
 
     async def send_dead_letter(self, letter: DeadLetter, doc_id: str | None) -> None:
         log.warning("dead letter from %s: %s", letter.stage, letter.error)
+        self.metrics.dead_letters.labels(stage=letter.stage).inc()
         await self.topic("news.dlq").send(key=letter.key.encode() if letter.key else None,
                                           value=codec.encode(letter))
         self.progress.dead(doc_id)
 
     async def handle(self, event: faust.EventT, *, stage: str, source: str,
-                     process: Callable[[Any], Awaitable[Record] | Record], target: str) -> None:
+                     process: Callable[[Any], Record], target: str) -> None:
         """Decode one message, run the stage on it, send the result on; a failure becomes a dead letter."""
         message = event.message
         try:
             record = codec.decode(message.value, source)
-            result = process(record)
-            if hasattr(result, "__await__"):
-                result = await result
+            with self.metrics.stage_seconds.labels(stage=stage).time():
+                result = process(record)
             await self.send(target, result, key=_key_text(message.key))
+            self.metrics.processed.labels(stage=stage).inc()
         except Exception as exc:  # noqa: BLE001 - any failure of a stage is this message's fault
             letter = dead_letter(stage, exc, topic=message.topic, payload=message.value, key=message.key,
                                  partition=message.partition, offset=message.offset)

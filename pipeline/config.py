@@ -40,6 +40,7 @@ class Config:
     sink_max_delay: float = 1.0
     validate_output: bool = False  # check every produced message against its schema
     log_level: str = "warning"
+    metrics_port: int | None = None  # serve Prometheus /metrics on 127.0.0.1:PORT
     # Fetcher (pipeline.fetching.FetchSettings has every knob; these are the ones users set most).
     feeds: Path | None = None  # feed list: one URL per line, or TOML with [[feed]] tables
     contact_url: str | None = None  # sent in the User-Agent so site owners can reach the operator
@@ -81,7 +82,7 @@ ENV_NOT_SETTINGS = {"NEWSFLOW_BENCH_DIR", "NEWSFLOW_TEST_POSTGRES_URL"}
 
 
 def _coerce(name: str, raw: str, kind: Any) -> Any:
-    text = str(kind)
+    text = str(kind).removesuffix(" | None")
     try:
         if kind is bool or text == "bool":
             if raw.lower() not in {"1", "0", "true", "false", "yes", "no"}:

@@ -48,6 +48,8 @@ def run(config: Config, options: RunOptions) -> int:
                                    poll_feeds_continuously=not options.exit_when_idle)
         outcome: dict[str, int] = {}
         add_replay_task(pipeline, options, outcome)
+        if config.metrics_port:
+            pipeline.metrics.serve(config.metrics_port)
         announce(config, bootstrap, sinks, options)
         worker = faust.Worker(pipeline.app, loglevel=config.log_level.upper(), quiet=True,
                               redirect_stdouts=False)

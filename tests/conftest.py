@@ -48,6 +48,7 @@ class Worker:
     postgres_url: str
     process: subprocess.Popen
     log_path: Path
+    metrics_port: int
 
     def stored(self, article_id: str) -> dict | None:
         """The enriched record the SQLite sink holds for ``article_id``."""
@@ -71,6 +72,9 @@ class Worker:
         if self.process.poll() is not None:
             pytest.fail(f"worker exited with {self.process.returncode}: {self.log_path.read_text()[-3000:]}")
         return True
+
+
+from pipeline.broker import free_port  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -105,13 +109,14 @@ def worker(broker, postgres_schema, tmp_path_factory) -> Worker:
     folder = tmp_path_factory.mktemp("worker")
     sqlite_path, jsonl_path, log_path = folder / "store.sqlite3", folder / "out.jsonl", folder / "worker.log"
     postgres_url = f"{POSTGRES_URL}?schema={postgres_schema}"
+    metrics_port = free_port()
     env = {**os.environ, "NEWSFLOW_SINK_MAX_DELAY": "0.2", "NEWSFLOW_VALIDATE_OUTPUT": "true"}
     cmd = [sys.executable, "-m", "pipeline.cli", "run", "--broker", broker.bootstrap, "--data-dir", str(folder),
            "--sink", f"sqlite:{sqlite_path}", "--sink", f"jsonl:{jsonl_path}", "--sink", postgres_url,
-           "--log-level", "info"]
+           "--log-level", "info", "--metrics-port", str(metrics_port)]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    running = Worker(broker.bootstrap, sqlite_path, jsonl_path, postgres_url, process, log_path)
+    running = Worker(broker.bootstrap, sqlite_path, jsonl_path, postgres_url, process, log_path, metrics_port)
     probe = folder / "probe.txt"
     probe.write_text(f"Readiness probe {uuid.uuid4()}\n\nThe worker is ready when this is stored.\n")
     result = newsflow("replay", "--broker", broker.bootstrap, str(probe))

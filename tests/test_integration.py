@@ -151,3 +151,18 @@ def test_stripper_learns_a_sites_recurring_lines_and_keeps_them_in_its_table(wor
     assert {"text": furniture, "reason": "site-recurring"} in last["article"]["removed"]
     changelog = newsflow("tail", "--broker", worker.bootstrap, "newsflow-site-boilerplate-changelog")
     assert changelog.returncode == 0 and changelog.stdout.strip()  # the per-site state is persisted
+
+
+def test_worker_exposes_prometheus_metrics(worker, unique_article):
+    import urllib.request
+
+    path, article_id, _ = unique_article()
+    assert newsflow("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
+    worker.wait_stored(article_id)
+    text = urllib.request.urlopen(f"http://127.0.0.1:{worker.metrics_port}/metrics", timeout=10).read().decode()
+    def value(line_start: str) -> float:
+        return sum(float(l.rsplit(" ", 1)[1]) for l in text.splitlines() if l.startswith(line_start))
+    assert value('newsflow_messages_processed_total{stage="stripper"}') >= 1
+    assert value('newsflow_messages_processed_total{stage="attributor"}') >= 1
+    assert value('newsflow_articles_stored_total{sink="sqlite:') >= 1
+    assert value('newsflow_stage_seconds_count{stage="stripper"}') >= 1

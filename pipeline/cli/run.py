@@ -21,6 +21,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--validate-output", action="store_true", default=None,
                         help="check every produced message against its topic's schema")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--metrics-port", dest="metrics_port", type=int,
+                        help="serve Prometheus metrics on 127.0.0.1:PORT/metrics (env NEWSFLOW_METRICS_PORT)")
     fetch = parser.add_argument_group("fetching (continuous operation against feeds)")
     fetch.add_argument("--feeds", metavar="FILE", help="feed list: one URL per line, or TOML [[feed]] tables "
                                                       "(env NEWSFLOW_FEEDS); with --exit-when-idle, poll each once")
@@ -37,6 +39,7 @@ def add_arguments(parser) -> None:
 def config_overrides(args) -> dict:
     paths = {k: Path(getattr(args, k)) if getattr(args, k) else None for k in ("feeds", "warc_path")}
     return {"sinks": tuple(args.sinks) or None, "validate_output": args.validate_output, **paths,
+            "metrics_port": args.metrics_port,
             **{k: getattr(args, k) for k in ("contact_url", "min_host_delay", "global_concurrency",
                                              "allow_private_addresses")}}
 

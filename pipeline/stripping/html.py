@@ -18,7 +18,8 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from pipeline.stripping.lines import LineVerdict, classify_lines, norm
-from pipeline.stripping.restore import insert_lists, missing_lists
+from pipeline.stripping.restore import (discarded_containers, insert_lists, lost_container, missing_lists,
+                                       neutralise)
 
 # Class/id tokens that mark a lead, deck or standfirst paragraph.
 _LEAD_NAME = re.compile(
@@ -223,13 +224,23 @@ def missing_leads(leads: list[str], text: str) -> list[str]:
     return []
 
 
+def _rerun_rescued(tree, containers, url, with_metadata, text, meta) -> tuple[str, dict]:
+    """Second trafilatura pass with the article's container renamed; kept only if it yields more."""
+    neutralise(containers)
+    new_text, new_meta = run_trafilatura(tree, url, with_metadata)
+    return (new_text, new_meta) if len(new_text) > len(text) else (text, meta)
+
+
 def extract(document: str | bytes | HtmlElement, url: str | None = None, with_metadata: bool = False) -> Extraction | None:
     """Parse, collect page facts, run trafilatura, classify lines, restore a lost lead."""
     tree = document if isinstance(document, HtmlElement) else parse(document)
     if tree is None:
         return None
     facts = page_facts(prune_dead(tree))
+    containers = discarded_containers(tree)
     text, meta = run_trafilatura(tree, url, with_metadata)
+    if containers and lost_container(containers, text):
+        text, meta = _rerun_rescued(tree, containers, url, with_metadata, text, meta)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     lines = insert_lists(lines, missing_lists(tree, lines))
     verdicts = classify_lines(lines, facts.title)

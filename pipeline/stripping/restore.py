@@ -106,3 +106,43 @@ def insert_lists(lines: list[str], found: list[tuple[int, list[str]]]) -> list[s
         out.append(line)
         out.extend(after.get(i, []))
     return out
+
+
+# Container names trafilatura discards wholesale (its OVERALL_DISCARD_XPATH) that
+# sometimes wrap the whole article: a "page-footer" holding the story list, an
+# "embed" block holding the text, a "slide" wrapper around a longread.  When the
+# extraction comes out far shorter than such a container's paragraphs, the
+# container is renamed and trafilatura runs once more.
+_RISKY_NAMES = ("footer", "Footer", "embed", "slide", "meta", "widget", "expand", "viewport", "sidebar")
+_RISKY_XPATH = "//*[self::div or self::section or self::span][" + " or ".join(
+    f"contains(@class,'{n}') or contains(@id,'{n}')" for n in _RISKY_NAMES) + "]"
+_RESCUE_SHARE, _RESCUE_MIN, _LOST_SHARE = 0.6, 1000, 0.8
+
+
+def _paragraph_chars(el: HtmlElement) -> int:
+    """Characters of paragraph text under ``el`` (what an article is made of)."""
+    return sum(len(t) for t in el.xpath(".//p//text()"))
+
+
+def discarded_containers(tree: HtmlElement) -> list[tuple[HtmlElement, int]]:
+    """Boilerplate-named containers holding most of the page's paragraph text, with that text's size."""
+    candidates = tree.xpath(_RISKY_XPATH)
+    if not candidates:
+        return []
+    total = _paragraph_chars(tree)
+    if total < _RESCUE_MIN:
+        return []
+    sized = ((el, _paragraph_chars(el)) for el in candidates)
+    return [(el, chars) for el, chars in sized if chars >= _RESCUE_SHARE * total]
+
+
+def lost_container(containers: list[tuple[HtmlElement, int]], text: str) -> bool:
+    """The extraction visibly lost the article: its text is far shorter than the dominant container's."""
+    return any(len(text) < _LOST_SHARE * chars for _, chars in containers)
+
+
+def neutralise(containers: list[tuple[HtmlElement, int]]) -> None:
+    """Drop the class/id that made trafilatura discard the article's container (in place)."""
+    for el, _ in containers:
+        el.attrib.pop("class", None)
+        el.attrib.pop("id", None)

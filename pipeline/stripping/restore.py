@@ -21,25 +21,29 @@ _KEY_LEN = 60  # compare blocks by the start of their normalised text
 _SKIP_ANCESTORS = {"nav", "aside", "footer", "header", "menu", "form", "figure", "li", "table"}
 _SKIP_NAME = re.compile(r"nav|menu|breadcrumb|related|share|social|tags?\b|comment|footer|sidebar|toc|pagination|widget")
 _BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "div", "pre", "summary", "ul", "ol"}
-_REACH = 3  # sibling blocks to look past for a kept neighbour
+_REACH = 6  # sibling blocks to look past for a kept neighbour
 
 
 def _key(text: str) -> str:
     return norm(text)[:_KEY_LEN]
 
 
+def _squash(text: str) -> str:
+    """Letters and digits only: "Brand ReviewsIn" and "Brand Reviews In" compare equal."""
+    return re.sub(r"[\W_]+", "", text.lower())
+
+
 def _text(el: HtmlElement) -> str:
     return " ".join(el.text_content().split())
 
 
-def _navigation_like(lst: HtmlElement) -> bool:
-    """Lists that are menus, share bars or link collections rather than article bullets."""
-    if _SKIP_NAME.search(f"{lst.get('class', '')} {lst.get('id', '')}".lower()):
+def _navigation_like(el: HtmlElement) -> bool:
+    """Menus, share bars, tables of contents.  Only the element and its parent are checked: its
+    kept sibling paragraphs already vouch for the containers further up."""
+    parent = el.getparent()
+    if parent is not None and parent.tag in _SKIP_ANCESTORS:
         return True
-    for anc in lst.iterancestors():
-        if anc.tag in _SKIP_ANCESTORS or _SKIP_NAME.search(f"{anc.get('class', '')} {anc.get('id', '')}".lower()):
-            return True
-    return False
+    return bool(_SKIP_NAME.search(f"{el.get('class', '')} {el.get('id', '')}".lower()))
 
 
 def _items(lst: HtmlElement) -> list[str]:
@@ -77,13 +81,13 @@ def missing_lists(tree: HtmlElement, lines: list[str]) -> list[tuple[int, list[s
     index = {}
     for i, line in enumerate(lines):
         index.setdefault(_key(line.removeprefix("- ")), i)
-    found = []
+    found, squashed = [], _squash("".join(lines))
     for el in tree.iter("ul", "ol", "h2", "h3", "h4"):
         at = _anchor(el, index, forward=False)
         if at is None or _anchor(el, index, forward=True) is None or _navigation_like(el):
             continue
         block = _heading(el) if el.tag.startswith("h") else [f"- {t}" for t in _items(el)]
-        if block and _key(block[0].removeprefix("- ")) not in index:
+        if block and _squash(block[0])[:_KEY_LEN] not in squashed:
             found.append((at, block))
     return found
 

@@ -10,7 +10,9 @@ classifier (``lines.py``) and the lead is restored if it went missing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
@@ -18,14 +20,14 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from pipeline.stripping.lines import LineVerdict, classify_lines, norm
-from pipeline.stripping.restore import (discarded_containers, insert_lists, lost_container, missing_lists,
-                                       neutralise)
+from pipeline.stripping.restore import insert_lists, lost_containers, missing_lists, neutralise
 
 # Class/id tokens that mark a lead, deck or standfirst paragraph.
 _LEAD_NAME = re.compile(
     r"(?:^|[-_ ])(?:lead|leader|intro|introduction|standfirst|stand-first|deck|dek|abstract|summary|excerpt|"
     r"teaser|subline|sub-?title|subheadline|kicker-text|description|chapeau|chapo|entradilla|sumario|bajada|"
-    r"occhiello|sommario|lide|linha-fina|zajawka|vorspann|anriss|einleitung)(?:$|[-_ ]|text|-text)"
+    r"occhiello|sommario|lide|linha-fina|zajawka|vorspann|anriss|einleitung)(?:$|[-_ ]|text|-text)",
+    re.MULTILINE,  # ^/$ per attribute value when matching the joined values
 )  # search lower-cased attribute values (much faster than re.IGNORECASE)
 # Ancestors that make a candidate lead a navigation/teaser item instead.
 _BAD_ANCESTORS = {"nav", "aside", "footer", "li", "a", "figure", "figcaption", "form", "button", "select", "label"}
@@ -60,11 +62,14 @@ _DEAD_XPATH = "//script[not(contains(@type,'ld+json'))]|//style|//svg|//template
 
 
 def prune_dead(tree: HtmlElement) -> HtmlElement:
-    """Remove scripts, styles, inline SVG and comments in place (keeping their tails)."""
+    """Remove scripts, styles, inline SVG and comments in place (keeping their tails); open up
+    ``<details>`` disclosures (FAQs, "Key takeaways"), which trafilatura otherwise skips."""
     for node in tree.xpath(_DEAD_XPATH):
         parent = node.getparent()
         if parent is not None:
             _drop(node, parent)
+    for node in tree.iter("details", "summary"):
+        node.tag = "div" if node.tag == "details" else "p"
     return tree
 
 
@@ -115,13 +120,27 @@ def _lead_like(el: HtmlElement) -> bool:
     return bool(_LEAD_NAME.search(f"{el.get('class', '')} {el.get('id', '')}".lower()))
 
 
+def _named_leads(tree: HtmlElement):
+    """Elements whose class or id reads like a lead: one regex pass over all attribute values joined."""
+    values = tree.xpath("//@class|//@id")
+    if not values:
+        return
+    joined = "\n".join(values).lower()
+    starts = list(accumulate((len(v) + 1 for v in values), initial=0))
+    seen = set()
+    for match in _LEAD_NAME.finditer(joined):
+        i = bisect_right(starts, match.start()) - 1
+        if i not in seen:
+            seen.add(i)
+            el = values[i].getparent()
+            if el is not None and el.tag in _TEXT_TAGS:
+                yield el
+
+
 def _candidates(tree: HtmlElement, description: str | None):
     """Yield (class, element) pairs: lead-named elements, then paragraphs repeating the meta description."""
-    for value in tree.xpath("//@class|//@id"):  # attribute strings only: much cheaper than walking elements
-        if _LEAD_NAME.search(value.lower()):
-            el = value.getparent()
-            if el.tag in _TEXT_TAGS:
-                yield el.get("class", ""), el
+    for el in _named_leads(tree):
+        yield el.get("class", ""), el
     if description and len(description) >= _LEAD_MIN:
         low, high = 0.8 * len(description), 1.25 * len(description) + 5
         key = norm(description)
@@ -237,9 +256,9 @@ def extract(document: str | bytes | HtmlElement, url: str | None = None, with_me
     if tree is None:
         return None
     facts = page_facts(prune_dead(tree))
-    containers = discarded_containers(tree)
     text, meta = run_trafilatura(tree, url, with_metadata)
-    if containers and lost_container(containers, text):
+    containers = lost_containers(tree, text)
+    if containers:
         text, meta = _rerun_rescued(tree, containers, url, with_metadata, text, meta)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     lines = insert_lists(lines, missing_lists(tree, lines))

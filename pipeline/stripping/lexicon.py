@@ -139,6 +139,7 @@ STRONG_CTA = [
     r"klicken sie (?:hier|auf)", r"suscr[íi]bete", r"s[íi]guenos", r"[úu]nete", r"abonnez-vous", r"inscrivez-vous",
     r"iscriviti", r"assine", r"zapraszamy do", r"(?:telegram|whatsapp|youtube)[- ]?(?:kanal|channel|canal)",
     r"spread the word", r"teile (?:diesen|den) (?:artikel|beitrag)", r"share this (?:article|story|post)",
+    r"your feedback will help", r"got a minute\?",
 ]
 
 # Author bios that trail an article ("Jane Doe is a reporter covering ...", "Hi, I'm Jane").
@@ -191,3 +192,5 @@ TIMESTAMP_LABEL_RE = re.compile(r"^\W{0,3}" + _alt(TIMESTAMP_LABELS) + r"\s*:?",
 UI_LINE_RE = re.compile(r"^\W{0,3}" + _alt(UI_LINES) + r"\W{0,3}$", _I)
 TAG_LINE_RE = re.compile(r"^\W{0,3}" + _alt(TAG_PREFIXES) + r"\s*[:|]?\s", _I)
 DISCLOSURE_RE = re.compile(_alt(DISCLOSURES))  # search lower-cased text
+# One pass that rules out the three above for the (many) lines that contain none of them.
+FURNITURE_RE = re.compile(_alt(COPYRIGHT + STRONG_CTA + DISCLOSURES))  # search lower-cased text

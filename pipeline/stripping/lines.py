@@ -156,11 +156,15 @@ def _meta_line(line: str) -> str | None:
 
 def _body(line: str) -> str | None:
     """Narrow rules for lines inside the article."""
-    if len(line) < 250 and lx.STRONG_CTA_RE.search(line.lower()):
+    if len(line) >= 250:
+        return None
+    low = line.lower()
+    furniture = lx.FURNITURE_RE.search(low)
+    if furniture and lx.STRONG_CTA_RE.search(low):
         return prompt_reason(line)
     if len(line) >= SHORT:
         return None
-    if lx.COPYRIGHT_RE.search(line.lower()) and len(line) < 120:
+    if furniture and len(line) < 120 and lx.COPYRIGHT_RE.search(low):
         return "copyright"
     if len(line) < 100 and not line.startswith("- ") and lx.PROMPT_RE.search(line.lower()) and not ends_sentence(line):
         return prompt_reason(line)
@@ -206,7 +210,7 @@ def _substantial(line: str) -> bool:
 
 def _strong_edge(line: str) -> bool:
     """Unmistakable furniture even when long: copyright, a direct call to action, an ad disclosure."""
-    return bool(lx.COPYRIGHT_RE.search(line.lower()) or lx.STRONG_CTA_RE.search(line.lower()) or lx.DISCLOSURE_RE.search(line.lower()))
+    return bool(lx.FURNITURE_RE.search(line.lower()))
 
 
 def zones(lines: list[str], subs: list[bool] | None = None) -> tuple[int, int]:

@@ -15,8 +15,6 @@ import re
 
 from lxml.html import HtmlElement
 
-from pipeline.stripping.lines import norm
-
 _KEY_LEN = 60  # compare blocks by the start of their normalised text
 _SKIP_ANCESTORS = {"nav", "aside", "footer", "header", "menu", "form", "figure", "li", "table"}
 _SKIP_NAME = re.compile(r"nav|menu|breadcrumb|related|share|social|tags?\b|comment|footer|sidebar|toc|pagination|widget")
@@ -24,13 +22,17 @@ _BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "blockquote", "div", "pre", "summa
 _REACH = 6  # sibling blocks to look past for a kept neighbour
 
 
-def _key(text: str) -> str:
-    return norm(text)[:_KEY_LEN]
+_NON_ALNUM = re.compile(r"[\W_]+")
 
 
 def _squash(text: str) -> str:
     """Letters and digits only: "Brand ReviewsIn" and "Brand Reviews In" compare equal."""
-    return re.sub(r"[\W_]+", "", text.lower())
+    return _NON_ALNUM.sub("", text.lower())
+
+
+def _key(text: str) -> str:
+    """Compare blocks by the start of their letters and digits."""
+    return _squash(text[: 3 * _KEY_LEN])[:_KEY_LEN]
 
 
 def _text(el: HtmlElement) -> str:
@@ -78,11 +80,14 @@ def _anchor(lst: HtmlElement, index: dict[str, int], forward: bool) -> int | Non
 
 def missing_lists(tree: HtmlElement, lines: list[str]) -> list[tuple[int, list[str]]]:
     """(index of the output line to insert after, list lines) for each dropped in-article list."""
-    index = {}
+    candidates = [el for el in tree.iter("ul", "ol", "h2", "h3", "h4") if _beside_paragraph(el)]
+    if not candidates:
+        return []
+    index: dict[str, int] = {}
     for i, line in enumerate(lines):
         index.setdefault(_key(line.removeprefix("- ")), i)
     found, squashed = [], _squash("".join(lines))
-    for el in tree.iter("ul", "ol", "h2", "h3", "h4"):
+    for el in candidates:
         at = _anchor(el, index, forward=False)
         if at is None or _anchor(el, index, forward=True) is None or _navigation_like(el):
             continue
@@ -90,6 +95,12 @@ def missing_lists(tree: HtmlElement, lines: list[str]) -> list[tuple[int, list[s
         if block and _squash(block[0])[:_KEY_LEN] not in squashed:
             found.append((at, block))
     return found
+
+
+def _beside_paragraph(el: HtmlElement) -> bool:
+    """Cheap pre-filter: article lists and headings share a parent with paragraphs; menus rarely do."""
+    parent = el.getparent()
+    return parent is not None and parent.find("p") is not None
 
 
 def _heading(el: HtmlElement) -> list[str]:
@@ -117,9 +128,7 @@ def insert_lists(lines: list[str], found: list[tuple[int, list[str]]]) -> list[s
 # "embed" block holding the text, a "slide" wrapper around a longread.  When the
 # extraction comes out far shorter than such a container's paragraphs, the
 # container is renamed and trafilatura runs once more.
-_RISKY_NAMES = ("footer", "Footer", "embed", "slide", "meta", "widget", "expand", "viewport", "sidebar")
-_RISKY_XPATH = "//*[self::div or self::section or self::span][" + " or ".join(
-    f"contains(@class,'{n}') or contains(@id,'{n}')" for n in _RISKY_NAMES) + "]"
+_RISKY_NAME = re.compile(r"footer|embed|slide|meta|widget|expand|viewport|sidebar")
 _RESCUE_SHARE, _RESCUE_MIN, _LOST_SHARE = 0.6, 1000, 0.8
 
 
@@ -128,25 +137,24 @@ def _paragraph_chars(el: HtmlElement) -> int:
     return sum(len(t) for t in el.xpath(".//p//text()"))
 
 
-def discarded_containers(tree: HtmlElement) -> list[tuple[HtmlElement, int]]:
-    """Boilerplate-named containers holding most of the page's paragraph text, with that text's size."""
-    candidates = tree.xpath(_RISKY_XPATH)
-    if not candidates:
-        return []
+def lost_containers(tree: HtmlElement, text: str) -> list[HtmlElement]:
+    """Boilerplate-named containers holding most of the page's paragraphs that the extraction
+    (``text``) visibly lost: it is far shorter than their paragraph text.  Cheap when nothing is lost."""
     total = _paragraph_chars(tree)
-    if total < _RESCUE_MIN:
-        return []
-    sized = ((el, _paragraph_chars(el)) for el in candidates)
-    return [(el, chars) for el, chars in sized if chars >= _RESCUE_SHARE * total]
+    if total < _RESCUE_MIN or len(text) >= _LOST_SHARE * total:
+        return []  # the usual case: the extraction covers the paragraphs
+    chars: dict[HtmlElement, int] = {}
+    for p in tree.iter("p"):
+        n = len(p.text_content())
+        for anc in p.iterancestors():
+            chars[anc] = chars.get(anc, 0) + n
+    return [el for el, n in chars.items()
+            if n >= _RESCUE_SHARE * total and len(text) < _LOST_SHARE * n and el.tag in ("div", "section", "span")
+            and _RISKY_NAME.search(f"{el.get('class', '')} {el.get('id', '')}".lower())]
 
 
-def lost_container(containers: list[tuple[HtmlElement, int]], text: str) -> bool:
-    """The extraction visibly lost the article: its text is far shorter than the dominant container's."""
-    return any(len(text) < _LOST_SHARE * chars for _, chars in containers)
-
-
-def neutralise(containers: list[tuple[HtmlElement, int]]) -> None:
+def neutralise(containers: list[HtmlElement]) -> None:
     """Drop the class/id that made trafilatura discard the article's container (in place)."""
-    for el, _ in containers:
+    for el in containers:
         el.attrib.pop("class", None)
         el.attrib.pop("id", None)

@@ -8,6 +8,7 @@ a restarted or re-balanced worker picks up where the previous owner left off.
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import orjson
@@ -44,12 +45,13 @@ class SiteMemoryTable:
                 self.table[site.encode()] = orjson.dumps(state)
                 self.saved_at[site] = now
 
-    def clean(self, raw: RawDocument):
+    async def clean(self, raw: RawDocument):
+        """Table reads and writes stay on the event loop; the CPU-bound stripping runs in a thread."""
         site = site_of(raw.canonical_url or raw.url)
         if site is None:
-            return clean_document(raw)
+            return await asyncio.to_thread(clean_document, raw)
         self.load(site)
-        article = clean_document(raw, site_memory=self.memory)
+        article = await asyncio.to_thread(clean_document, raw, site_memory=self.memory)
         self.save(site)
         return article
 

@@ -7,9 +7,11 @@ sending, so every stage treats a poison message the same way.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 import faust
 import orjson
@@ -77,19 +79,27 @@ class Pipeline:
         self.progress.dead(doc_id)
 
     async def handle(self, event: faust.EventT, *, stage: str, source: str,
-                     process: Callable[[Any], Record], target: str) -> None:
+                     process: Callable[[Any], Record | Awaitable[Record]], target: str) -> None:
         """Decode one message, run the stage on it, send the result on; a failure becomes a dead letter."""
         message = event.message
         try:
             record = codec.decode(message.value, source)
             with self.metrics.stage_seconds.labels(stage=stage).time():
-                result = process(record)
+                result = await run_stage(process, record)
             await self.send(target, result, key=_key_text(message.key))
             self.metrics.processed.labels(stage=stage).inc()
         except Exception as exc:  # noqa: BLE001 - any failure of a stage is this message's fault
             letter = dead_letter(stage, exc, topic=message.topic, payload=message.value, key=message.key,
                                  partition=message.partition, offset=message.offset)
             await self.send_dead_letter(letter, doc_id_of(message.value))
+
+
+async def run_stage(process: Callable, record: Record) -> Record:
+    """Run a stage: a coroutine function as is, a plain (CPU-bound) function in a thread,
+    so a slow page never blocks the event loop and its consumer heartbeats."""
+    if inspect.iscoroutinefunction(process):
+        return await process(record)
+    return await asyncio.to_thread(process, record)
 
 
 def _key_text(key: bytes | None) -> str | None:

@@ -55,13 +55,19 @@ def producer(bootstrap: str) -> AIOKafkaProducer:
                             max_request_size=MAX_MESSAGE_BYTES, linger_ms=5)
 
 
-async def ensure_topics(bootstrap: str, names: TopicNames, partitions: int) -> None:
-    """Create the pipeline's topics when missing (a worker would too, on start)."""
+async def ensure_topics(bootstrap: str, names: TopicNames, partitions: int, extra: tuple[str, ...] = ()) -> None:
+    """Create the pipeline's topics, with the configured partition count, when missing.
+
+    Done before any client touches them: a broker that auto-creates topics on a metadata
+    request (tansu does, with 4 partitions) would otherwise pick the count itself, and
+    the site table would no longer be co-partitioned with news.raw.
+    """
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        wanted = [NewTopic(names.name(b), partitions, 1) for b in TOPIC_RECORDS if names.name(b) not in existing]
+        topics = [names.name(b) for b in (*TOPIC_RECORDS, *extra)]
+        wanted = [NewTopic(t, partitions, 1) for t in topics if t not in existing]
         if wanted:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(wanted)
@@ -118,8 +124,8 @@ async def read_topic(bootstrap: str, topic: str, *, follow: bool, group: str | N
     """Messages of a topic, from the beginning (or, with ``group``, from that group's committed
     offsets, committing each message once the caller has handled it).
 
-    Without ``follow`` it stops at the end offsets seen at the start, so a caller that
-    makes new messages on the same topic (``dlq replay``) never chases its own tail.
+    Without ``follow`` it stops once nothing arrives for ``idle_timeout``.  It does not
+    trust end offsets: tansu reports one less after a multi-record batch.
     """
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
                                 auto_offset_reset="earliest", fetch_max_bytes=MAX_MESSAGE_BYTES)
@@ -128,8 +134,7 @@ async def read_topic(bootstrap: str, topic: str, *, follow: bool, group: str | N
         partitions = [TopicPartition(topic, p) for p in await _partitions(consumer, topic)]
         consumer.assign(partitions)
         await _seek_start(consumer, partitions, group)
-        ends = await consumer.end_offsets(partitions)
-        async for message in _messages(consumer, partitions, None if follow else ends, idle_timeout):
+        async for message in _messages(consumer, follow, idle_timeout):
             yield message
             if group is not None:
                 await consumer.commit({TopicPartition(message.topic, message.partition): message.offset + 1})
@@ -156,20 +161,11 @@ async def _seek_start(consumer: AIOKafkaConsumer, partitions: list, group: str |
             consumer.seek(tp, committed)
 
 
-async def _reached(consumer: AIOKafkaConsumer, partitions: list, ends: dict) -> bool:
-    for tp in partitions:
-        if await consumer.position(tp) < ends[tp]:
-            return False
-    return True
-
-
-async def _messages(consumer: AIOKafkaConsumer, partitions: list, ends: dict | None, idle_timeout: float):
-    """Fetched messages until every partition reached ``ends`` (or forever when None)."""
+async def _messages(consumer: AIOKafkaConsumer, follow: bool, idle_timeout: float):
     while True:
-        if ends is not None and await _reached(consumer, partitions, ends):
-            return
         batches = await consumer.getmany(timeout_ms=int(idle_timeout * 1000))
-        for tp, partition_messages in batches.items():
+        if not batches and not follow:
+            return
+        for partition_messages in batches.values():
             for message in partition_messages:
-                if ends is None or message.offset < ends[tp]:
-                    yield message
+                yield message

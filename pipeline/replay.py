@@ -34,7 +34,7 @@ class ReplayProblem:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def make_document(body: str, *, content_type: str, url: str | None = None, title: str | None = None,

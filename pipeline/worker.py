@@ -20,7 +20,9 @@ import faust
 from pipeline.app import create_pipeline
 from pipeline.broker import EmbeddedBroker
 from pipeline.config import Config
-from pipeline.kafka import address_file, publish_replay
+from agents.fetcher import FEED_STATE
+from pipeline.kafka import address_file, ensure_topics, publish_replay
+from pipeline.topics import TopicNames
 from pipeline.progress import Progress
 from pipeline.sinks import open_sink
 
@@ -43,6 +45,10 @@ def run(config: Config, options: RunOptions) -> int:
     sinks = [open_sink(spec, batch_size=config.sink_batch_size, max_delay=config.sink_max_delay)
              for spec in config.default_sinks]
     with embedded_broker_if_needed(config) as bootstrap:
+        loop = asyncio.new_event_loop()  # the worker's loop; topics first, with our partition count
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(ensure_topics(bootstrap, TopicNames(config.topic_prefix), config.partitions,
+                                              extra=(FEED_STATE,)))
         progress = Progress(sink_names=tuple(s.name for s in sinks))
         pipeline = create_pipeline(config, bootstrap, sinks=sinks, progress=progress,
                                    poll_feeds_continuously=not options.exit_when_idle)
@@ -52,7 +58,7 @@ def run(config: Config, options: RunOptions) -> int:
             pipeline.metrics.serve(config.metrics_port)
         announce(config, bootstrap, sinks, options)
         worker = faust.Worker(pipeline.app, loglevel=config.log_level.upper(), quiet=True,
-                              redirect_stdouts=False)
+                              redirect_stdouts=False, loop=loop)
         worker.spinner = None  # its escape codes mangle logs and the summary
         with contextlib.suppress(SystemExit):
             worker.execute_from_commandline()

@@ -1,7 +1,8 @@
 """Inspect dead letters (list) or re-publish them to the topic they came from (replay), after a fix.
 
-replay consumes news.dlq in its own consumer group, so each dead letter is
-re-published once; letters from replayed files (not from a topic) are listed, not re-sent.
+replay consumes news.dlq in its own consumer group (one per --stage filter), so each
+dead letter is re-published once; letters from replayed files (not from a topic) are
+listed, not re-sent; letters that fail again during a replay wait for the next one.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 import orjson
 
 from pipeline.kafka import producer, read_topic, resolve_bootstrap
+from pipeline.replay import now_iso
 from pipeline.topics import TopicNames
 
 REPLAY_GROUP = "newsflow-dlq-replay"
@@ -56,9 +58,12 @@ async def list_letters(bootstrap: str, names: TopicNames, stage: str | None) -> 
 async def replay_letters(bootstrap: str, names: TopicNames, stage: str | None) -> int:
     client = producer(bootstrap)
     await client.start()
-    sent = skipped = 0
+    started, sent, skipped = now_iso(), 0, 0
     try:
-        async for _, letter in letters(bootstrap, names, stage, group=REPLAY_GROUP):
+        group = f"{REPLAY_GROUP}-{stage}" if stage else REPLAY_GROUP  # a filter must not consume others
+        async for _, letter in letters(bootstrap, names, stage, group=group):
+            if (letter.get("failed_at") or "") >= started:
+                break  # failed again after we began (maybe our own re-send): left for the next replay
             topic = letter["topic"]
             if names.base_of(topic) not in ("news.raw", "news.clean", "news.enriched"):
                 skipped += 1

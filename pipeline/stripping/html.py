@@ -15,6 +15,7 @@ from collections import Counter
 from itertools import accumulate
 from dataclasses import dataclass, field
 
+from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
@@ -120,21 +121,26 @@ def _lead_like(el: HtmlElement) -> bool:
     return bool(_LEAD_NAME.search(f"{el.get('class', '')} {el.get('id', '')}".lower()))
 
 
+_ATTR_VALUES = etree.XPath("//@class|//@id", smart_strings=False)  # plain strings: cheap
+
+
 def _named_leads(tree: HtmlElement):
-    """Elements whose class or id reads like a lead: one regex pass over all attribute values joined."""
-    values = tree.xpath("//@class|//@id")
+    """Elements whose class or id reads like a lead: one regex pass over all attribute values joined,
+    then one XPath for the (few) matching values."""
+    values = _ATTR_VALUES(tree)
     if not values:
-        return
+        return []
     joined = "\n".join(values).lower()
     starts = list(accumulate((len(v) + 1 for v in values), initial=0))
-    seen = set()
-    for match in _LEAD_NAME.finditer(joined):
-        i = bisect_right(starts, match.start()) - 1
-        if i not in seen:
-            seen.add(i)
-            el = values[i].getparent()
-            if el is not None and el.tag in _TEXT_TAGS:
-                yield el
+    matched = {values[bisect_right(starts, m.start()) - 1] for m in _LEAD_NAME.finditer(joined)}
+    literals = [f'"{v}"' if '"' not in v else f"'{v}'" for v in matched if not ('"' in v and "'" in v)]
+    if not literals:
+        return []
+    tests = " or ".join(f"@class={lit} or @id={lit}" for lit in literals)
+    return [el for el in tree.xpath(f"//*[{tests}]") if el.tag in _TEXT_TAGS]
+
+
+_STARTS_WITH = etree.XPath("//*[self::p or self::h2][starts-with(normalize-space(.), $prefix)]")
 
 
 def _candidates(tree: HtmlElement, description: str | None):
@@ -142,11 +148,10 @@ def _candidates(tree: HtmlElement, description: str | None):
     for el in _named_leads(tree):
         yield el.get("class", ""), el
     if description and len(description) >= _LEAD_MIN:
-        low, high = 0.8 * len(description), 1.25 * len(description) + 5
         key = norm(description)
-        for el in tree.iter("p", "h2"):
-            text = _text(el)
-            if low <= len(text) <= high and norm(text) == key:
+        prefix = " ".join(description.split()[:4])
+        for el in _STARTS_WITH(tree, prefix=prefix):  # C-level scan for paragraphs opening like the description
+            if norm(_text(el)) == key:
                 yield "", el
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.stripping import lexicon as lx
 
@@ -159,7 +160,7 @@ def _body(line: str) -> str | None:
     if len(line) >= 250:
         return None
     low = line.lower()
-    furniture = lx.FURNITURE_RE.search(low)
+    furniture = _strong_edge(line)
     if furniture and lx.STRONG_CTA_RE.search(low):
         return prompt_reason(line)
     if len(line) >= SHORT:
@@ -208,8 +209,10 @@ def _substantial(line: str) -> bool:
     return len(line) >= SUBSTANTIAL and ends_sentence(line) and not _strong_edge(line)
 
 
+@lru_cache(maxsize=4096)
 def _strong_edge(line: str) -> bool:
-    """Unmistakable furniture even when long: copyright, a direct call to action, an ad disclosure."""
+    """Unmistakable furniture even when long: copyright, a direct call to action, an ad disclosure.
+    Cached: zoning and the body rules both ask, line by line."""
     return bool(lx.FURNITURE_RE.search(line.lower()))
 
 

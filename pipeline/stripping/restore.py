@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 _KEY_LEN = 60  # compare blocks by the start of their normalised text
@@ -39,13 +40,21 @@ def _text(el: HtmlElement) -> str:
     return " ".join(el.text_content().split())
 
 
+_HEAD = etree.XPath("substring(normalize-space(.), 1, 200)")  # enough to key a block, computed in C
+
+
+def _names(el: HtmlElement) -> str:
+    """Lower-cased class and id, for name tests."""
+    return f"{el.get('class', '')} {el.get('id', '')}".lower()
+
+
 def _navigation_like(el: HtmlElement) -> bool:
     """Menus, share bars, tables of contents.  Only the element and its parent are checked: its
     kept sibling paragraphs already vouch for the containers further up."""
     parent = el.getparent()
     if parent is not None and parent.tag in _SKIP_ANCESTORS:
         return True
-    return bool(_SKIP_NAME.search(f"{el.get('class', '')} {el.get('id', '')}".lower()))
+    return bool(_SKIP_NAME.search(_names(el)))
 
 
 def _items(lst: HtmlElement) -> list[str]:
@@ -59,20 +68,23 @@ def _items(lst: HtmlElement) -> list[str]:
     return items if links <= 0.3 * total else []
 
 
-def _sibling_blocks(lst: HtmlElement, forward: bool, limit: int = _REACH):
-    """Up to ``limit`` nearest previous/next sibling blocks with text (a dropped sub-heading may sit between)."""
+def _sibling_heads(lst: HtmlElement, forward: bool, limit: int = _REACH):
+    """Text starts of the up to ``limit`` nearest previous/next sibling blocks with text
+    (a dropped sub-heading may sit between a list and its kept paragraph)."""
     sib, seen = (lst.getnext() if forward else lst.getprevious()), 0
     while sib is not None and seen < limit:
-        if isinstance(sib.tag, str) and sib.tag in _BLOCKS and _text(sib):
-            seen += 1
-            yield sib
+        if isinstance(sib.tag, str) and sib.tag in _BLOCKS:
+            head = _HEAD(sib)
+            if head:
+                seen += 1
+                yield head
         sib = sib.getnext() if forward else sib.getprevious()
 
 
 def _anchor(lst: HtmlElement, index: dict[str, int], forward: bool) -> int | None:
     """Output index of the nearest sibling block (within reach) that trafilatura kept."""
-    for sib in _sibling_blocks(lst, forward):
-        at = index.get(_key(_text(sib)))
+    for head in _sibling_heads(lst, forward):
+        at = index.get(_key(head))
         if at is not None:
             return at
     return None
@@ -80,7 +92,7 @@ def _anchor(lst: HtmlElement, index: dict[str, int], forward: bool) -> int | Non
 
 def missing_lists(tree: HtmlElement, lines: list[str]) -> list[tuple[int, list[str]]]:
     """(index of the output line to insert after, list lines) for each dropped in-article list."""
-    candidates = [el for el in tree.iter("ul", "ol", "h2", "h3", "h4") if _beside_paragraph(el)]
+    candidates = _BESIDE_PARAGRAPH(tree)
     if not candidates:
         return []
     index: dict[str, int] = {}
@@ -88,19 +100,46 @@ def missing_lists(tree: HtmlElement, lines: list[str]) -> list[tuple[int, list[s
         index.setdefault(_key(line.removeprefix("- ")), i)
     found, squashed = [], _squash("".join(lines))
     for el in candidates:
-        at = _anchor(el, index, forward=False)
-        if at is None or _anchor(el, index, forward=True) is None or _navigation_like(el):
+        if _navigation_like(el) or el.tag in ("div", "section") and _BOX_NAME.search(_names(el)):
             continue
-        block = _heading(el) if el.tag.startswith("h") else [f"- {t}" for t in _items(el)]
+        at = _anchor(el, index, forward=False)
+        if at is None or _anchor(el, index, forward=True) is None:
+            continue
+        block = _block(el)
         if block and _squash(block[0])[:_KEY_LEN] not in squashed:
             found.append((at, block))
     return found
 
 
-def _beside_paragraph(el: HtmlElement) -> bool:
-    """Cheap pre-filter: article lists and headings share a parent with paragraphs; menus rarely do."""
-    parent = el.getparent()
-    return parent is not None and parent.find("p") is not None
+def _block(el: HtmlElement) -> list[str]:
+    """The lines a dropped element contributes: a heading, list items, or a box's paragraphs."""
+    if el.tag in ("ul", "ol"):
+        return [f"- {t}" for t in _items(el)]
+    if el.tag in ("div", "section"):
+        return _box(el)
+    return _heading(el)
+
+
+_BOX_NAME = re.compile(r"related|teaser|newsletter|promo|advert|\bad\b|ads|social|share|comment|author|bio|sponsor|"
+                       r"subscribe|signup|cta|banner|popup|modal|cookie|recommend|more|footer|caption|credit")
+
+
+def _box(el: HtmlElement) -> list[str]:
+    """Paragraphs of a sandwiched div the extractor skipped (an FAQ in an embed, a collapsed section),
+    unless the box is named or shaped like a promo: two or more real paragraphs, few links."""
+    paras = [t for t in (_text(p) for p in el.iter("p")) if len(t) >= 80]
+    if len(paras) < 2:
+        return []
+    total = sum(len(t) for t in paras)
+    links = sum(len(_text(a)) for a in el.iterdescendants("a"))
+    return paras if links <= 0.2 * total else []
+
+
+# Cheap pre-filter (in C): article lists, headings and boxes share a parent with paragraphs; menus rarely do.
+_BESIDE_PARAGRAPH = etree.XPath(
+    "//*[self::ul or self::ol or self::h2 or self::h3 or self::h4][../p]"
+    "|//*[self::div or self::section][../p][count(.//p) >= 2]"
+)
 
 
 def _heading(el: HtmlElement) -> list[str]:

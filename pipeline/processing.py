@@ -6,6 +6,8 @@ knows about Kafka.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipeline.attribution import ATTRIBUTOR_VERSION, find_attributions
 from pipeline.records import CleanArticle, EnrichedArticle, RawDocument
 from pipeline.stripping import strip_boilerplate
@@ -21,8 +23,11 @@ def clean_document(raw: RawDocument, *, site_memory=None) -> CleanArticle:
         "authors": raw.authors or article.authors,
         "language": raw.language or article.language,
         "url": raw.url or article.url,
+        "feed_url": raw.feed_url,
+        "feed_title": raw.feed_title,
+        "duplicate_of": raw.duplicate_of,
     }
-    return _replace(article, **known)
+    return replace(article, **known)
 
 
 def enrich(article: CleanArticle) -> EnrichedArticle:
@@ -35,9 +40,3 @@ def extract(document: str | bytes, *, url: str | None = None, content_type: str 
             id: str | None = None) -> EnrichedArticle:
     """Strip and enrich one document in-process: the whole pipeline without a broker."""
     return enrich(strip_boilerplate(document, url=url, content_type=content_type, id=id))
-
-
-def _replace(article: CleanArticle, **changes) -> CleanArticle:
-    from dataclasses import replace
-
-    return replace(article, **changes)

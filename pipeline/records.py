@@ -84,6 +84,7 @@ class RawDocument(Record):
     feed_url: str | None = None
     feed_title: str | None = None
     fingerprint: str | None = None
+    duplicate_of: str | None = None  # id of an earlier near-duplicate (e.g. syndicated wire copy)
     schema_version: int = SCHEMA_VERSION
 
 
@@ -110,6 +111,9 @@ class CleanArticle(Record):
     published: str | None = None
     language: str | None = None
     url: str | None = None
+    feed_url: str | None = None
+    feed_title: str | None = None
+    duplicate_of: str | None = None
     removed: list[Removal] = field(default_factory=list)
     stripper_version: str = ""
     schema_version: int = SCHEMA_VERSION

@@ -300,3 +300,22 @@ async def test_run_forever_keeps_polling_fast_feeds_while_a_slow_host_works(serv
         await asyncio.wait_for(crawler.run_forever(stop), timeout=10)
         assert crawler.totals.published == 3
     assert [d.title for d in sink.docs] == ["b1", "b2", "slow"]
+
+
+async def test_syndicated_copy_is_published_and_marked_as_near_duplicate(server):
+    wire = text_for(7)
+    server.add("/a/wire", Route(article_html("Storm hits coast", wire)))
+    server.add("/b/wire-copy", Route(article_html("Storm hits coast", wire + " (Reporting by staff)")), host=1)
+    server.add("/a/other", Route(article_html("Other story", text_for(8))))
+    server.add("/rss", Route(rss_feed([{"link": "{base}/a/wire", "title": "w"}, {"link": "{base}/a/other", "title": "o"}]),
+                             content_type=RSS))
+    server.add("/rss", Route(rss_feed([{"link": "{base}/b/wire-copy", "title": "c"}]), content_type=RSS), host=1)
+    sink = Sink()
+    async with FeedCrawler([server.url("/rss")], sink, SETTINGS) as crawler:
+        await crawler.poll_once()
+        crawler.set_feeds([server.url("/rss", host=1)])
+        await crawler.poll_once(force=True)
+    by_url = {d.url: d for d in sink.docs}
+    original = by_url[server.url("/a/wire")]
+    assert by_url[server.url("/b/wire-copy", host=1)].duplicate_of == original.id
+    assert original.duplicate_of is None and by_url[server.url("/a/other")].duplicate_of is None

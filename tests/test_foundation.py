@@ -192,3 +192,18 @@ def test_docker_compose_names_the_documented_services_and_settings():
 def test_ci_runs_the_readme_test_command():
     command = [l for l in (REPO / ".ci/run").read_text().splitlines() if l and not l.startswith("#")][-1]
     assert command in (REPO / "README.md").read_text()
+
+
+def test_clean_document_keeps_what_the_fetcher_knew():
+    from pipeline.processing import clean_document
+    from pipeline.records import RawDocument
+
+    raw = RawDocument(id="url:1", body="<html><body><article><h1>Dam opens</h1><p>The dam opened on Monday "
+                      "after six years of construction work, officials said.</p></article></body></html>",
+                      content_type="text/html", url="https://news.example/dam", published="2024-05-01",
+                      authors=["Ann Lee"], language="en", feed_url="https://news.example/rss",
+                      feed_title="Example News", duplicate_of="url:0")
+    article = clean_document(raw)
+    assert (article.id, article.published, article.authors, article.language) == ("url:1", "2024-05-01", ["Ann Lee"], "en")
+    assert (article.feed_url, article.feed_title, article.duplicate_of) == ("https://news.example/rss", "Example News", "url:0")
+    assert "The dam opened on Monday" in article.body

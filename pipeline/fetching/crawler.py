@@ -8,6 +8,7 @@ persist per-feed state and the seen-URL store.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -311,6 +312,7 @@ class FeedCrawler:
         if duplicate_of is not None:
             self.stats.count("crawl", "near_duplicate")
             log.info("%s is a near-duplicate of %s", doc.url, duplicate_of)
+            doc = dataclasses.replace(doc, duplicate_of=duplicate_of)  # marked in the record
             if self.settings.drop_near_duplicates:
                 report.skipped += 1
                 return True

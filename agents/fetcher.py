@@ -1,10 +1,12 @@
-"""Fetcher agent: polls the feed list and publishes new articles to news.raw.
+"""Fetcher agents: the leader polls the feed list and hands new links to news.links, keyed
+by host; whoever owns a host's partition fetches its pages politely and publishes to news.raw.
 
-The crawling itself is ``pipeline.fetching.FeedCrawler`` (pure of Kafka).  Only the
-group leader polls, so several workers never fetch the same feed twice; per-feed
-state (ETag, Last-Modified, adaptive interval, recent entries) goes to the compacted
-topic ``news.feed_state`` after every poll, and a new leader restores it from there,
-so a restarted worker resumes with conditional requests instead of refetching.
+The crawling itself is ``pipeline.fetching.FeedCrawler`` (pure of Kafka).  Only the group
+leader polls, so several workers never fetch a feed twice, and one worker owns each host,
+so per-host delays and robots.txt hold across the cluster.  Per-feed state (ETag,
+Last-Modified, adaptive interval, recent entries) goes to the compacted topic
+``news.feed_state`` after every poll; a new leader restores it from there, so a restarted
+worker resumes with conditional requests instead of refetching.
 """
 
 from __future__ import annotations
@@ -13,16 +15,31 @@ import logging
 
 import orjson
 
-from pipeline.fetching import FeedCrawler, FeedState, FetchStats, load_feeds
+from pipeline.fetching import FeedCrawler, FeedEntry, FeedState, FetchStats, load_feeds
 from pipeline.kafka import NoBrokerError, raw_key, read_topic
+from pipeline.records import Link
+from pipeline.urls import canonical_url, host_of
 
 log = logging.getLogger(__name__)
 
 FEED_STATE = "news.feed_state"
+MAX_LINK_ATTEMPTS = 3  # transient failures (5xx, timeouts, robots.txt unreachable) go round again
+
+
+def link_of(entry: FeedEntry) -> Link:
+    return Link(url=entry.link, feed_url=entry.feed_url, feed_title=entry.feed_title, title=entry.title,
+                published=entry.published, updated=entry.updated, authors=list(entry.authors),
+                language=entry.language, entry_id=entry.entry_id)
+
+
+def entry_of(link: Link) -> FeedEntry:
+    return FeedEntry(link=link.url, title=link.title, published=link.published, updated=link.updated,
+                     authors=tuple(link.authors), entry_id=link.entry_id, language=link.language,
+                     feed_title=link.feed_title, feed_url=link.feed_url)
 
 
 class Fetcher:
-    """The leader's crawler, created on first use with the state restored from Kafka."""
+    """This process's crawler (created on first use, feed state restored from Kafka)."""
 
     def __init__(self, pipeline, bootstrap: str) -> None:
         self.pipeline = pipeline
@@ -32,6 +49,24 @@ class Fetcher:
     async def publish(self, doc) -> None:
         self.pipeline.progress.expect(doc.id)
         await self.pipeline.send("news.raw", doc, key=raw_key(doc).decode())
+
+    async def hand_off(self, entry: FeedEntry) -> None:
+        await self.send_link(link_of(entry))
+
+    async def send_link(self, link: Link) -> None:
+        self.pipeline.progress.link_sent(link.url)
+        await self.pipeline.send("news.links", link, key=host_of(canonical_url(link.url)) or link.url)
+
+    async def fetch_link(self, link: Link) -> None:
+        """Fetch one announced article; a transient failure sends the link round again."""
+        try:
+            final = await (await self.get_crawler()).fetch_entry(entry_of(link))
+            if not final and link.attempt + 1 < MAX_LINK_ATTEMPTS:
+                await self.send_link(Link(**{**link.to_dict(), "attempt": link.attempt + 1}))
+            elif not final:
+                log.warning("giving up on %s after %d attempts", link.url, MAX_LINK_ATTEMPTS)
+        finally:
+            self.pipeline.progress.link_done(link.url)
 
     async def save_state(self, state: FeedState) -> None:
         await self.pipeline.topic(FEED_STATE).send(key=state.feed_url.encode(),
@@ -53,7 +88,7 @@ class Fetcher:
             config = self.pipeline.config
             self.crawler = FeedCrawler(load_feeds(config.feeds), self.publish, config.fetch_settings(),
                                        states=await self.restore_states(), on_state=self.save_state,
-                                       stats=FetchStats(self.pipeline.metrics.registry))
+                                       stats=FetchStats(self.pipeline.metrics.registry), hand_off=self.hand_off)
             await self.crawler.__aenter__()
         return self.crawler
 
@@ -72,9 +107,18 @@ class Fetcher:
 
 
 def register(pipeline, bootstrap: str, *, continuous: bool) -> Fetcher:
-    """Declare the state topic; with ``continuous``, poll on a timer on the leader only."""
+    """The link-fetching agent, the state topic, and with ``continuous`` the leader's poll timer."""
     pipeline.topic(FEED_STATE, compacting=True)
     fetcher = Fetcher(pipeline, bootstrap)
+
+    # Many links in flight at once: the crawler's host scheduler keeps each host polite.
+    @pipeline.app.agent(pipeline.topic("news.links"), name="link-fetcher",
+                        concurrency=pipeline.config.global_concurrency)
+    async def fetch_links(stream):
+        async for event in stream.events():
+            await pipeline.handle(event, stage="fetcher", source="news.links", process=fetcher.fetch_link,
+                                  target=None)
+
     if continuous:
         @pipeline.app.timer(pipeline.config.poll_tick, on_leader=True, name="fetcher")
         async def poll_due_feeds() -> None:

@@ -79,14 +79,16 @@ class Pipeline:
         self.progress.dead(doc_id)
 
     async def handle(self, event: faust.EventT, *, stage: str, source: str,
-                     process: Callable[[Any], Record | Awaitable[Record]], target: str) -> None:
-        """Decode one message, run the stage on it, send the result on; a failure becomes a dead letter."""
+                     process: Callable[[Any], Record | Awaitable[Record]], target: str | None) -> None:
+        """Decode one message, run the stage on it, send the result on (unless the stage
+        publishes itself: ``target`` None); a failure becomes a dead letter."""
         message = event.message
         try:
             record = codec.decode(message.value, source)
             with self.metrics.stage_seconds.labels(stage=stage).time():
                 result = await run_stage(process, record)
-            await self.send(target, result, key=_key_text(message.key))
+            if target is not None:
+                await self.send(target, result, key=_key_text(message.key))
             self.metrics.processed.labels(stage=stage).inc()
         except Exception as exc:  # noqa: BLE001 - any failure of a stage is this message's fault
             letter = dead_letter(stage, exc, topic=message.topic, payload=message.value, key=message.key,

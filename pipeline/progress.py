@@ -7,6 +7,7 @@ stored; a document is finished when every sink has it, or when it was dead-lette
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -20,10 +21,20 @@ class Progress:
     dead_ids: set[str] = field(default_factory=set)
     dead_count: int = 0
     replay_done: bool = False
+    links_in_flight: Counter = field(default_factory=Counter)  # handed off, not yet fetched
     changed: asyncio.Event | None = None
 
     def expect(self, doc_id: str) -> None:
         self.expected.add(doc_id)
+
+    def link_sent(self, url: str) -> None:
+        self.links_in_flight[url] += 1
+
+    def link_done(self, url: str) -> None:
+        self.links_in_flight[url] -= 1
+        if self.links_in_flight[url] <= 0:
+            del self.links_in_flight[url]
+        self._notify()
 
     def finish_replay(self) -> None:
         self.replay_done = True
@@ -46,7 +57,7 @@ class Progress:
     @property
     def idle(self) -> bool:
         """True once replay is over and every expected document is finished."""
-        return self.replay_done and self.finished() == self.expected
+        return self.replay_done and not self.links_in_flight and self.finished() == self.expected
 
     async def wait_idle(self) -> None:
         while not self.idle:

@@ -89,6 +89,23 @@ class RawDocument(Record):
 
 
 @dataclass(frozen=True)
+class Link(Record):
+    """An article link a feed announced, to be fetched by the worker owning its host (``news.links``)."""
+
+    url: str
+    feed_url: str | None = None
+    feed_title: str | None = None
+    title: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    authors: list[str] = field(default_factory=list)
+    language: str | None = None
+    entry_id: str | None = None
+    attempt: int = 0  # how often a transient failure sent it round again
+    schema_version: int = SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
 class Removal(Record):
     """One piece of text the stripper kept out of the body, and why."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.records import CleanArticle, DeadLetter, EnrichedArticle, RawDocument
+from pipeline.records import CleanArticle, DeadLetter, EnrichedArticle, Link, RawDocument
 
 # topic base name -> record type of its values (and the schema file that describes it)
 TOPIC_RECORDS = {
@@ -12,6 +12,7 @@ TOPIC_RECORDS = {
     "news.clean": CleanArticle,
     "news.enriched": EnrichedArticle,
     "news.dlq": DeadLetter,
+    "news.links": Link,
 }
 
 
@@ -39,6 +40,10 @@ class TopicNames:
     @property
     def dlq(self) -> str:
         return self.name("news.dlq")
+
+    @property
+    def links(self) -> str:
+        return self.name("news.links")
 
     def base_of(self, topic: str) -> str:
         """``staging.news.raw`` -> ``news.raw`` (or the name unchanged)."""

@@ -172,7 +172,7 @@ def test_replay_without_broker_says_how_to_get_one(tmp_path):
 
 def test_schemas_cli_prints_every_topic_schema():
     result = newsflow("schemas")
-    assert set(orjson.loads(result.stdout)) == {"news.raw", "news.clean", "news.enriched", "news.dlq"}
+    assert set(orjson.loads(result.stdout)) == {"news.raw", "news.clean", "news.enriched", "news.dlq", "news.links"}
 
 
 def test_docker_compose_names_the_documented_services_and_settings():

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import codec, schemas
-from pipeline.records import (Attribution, CleanArticle, DeadLetter, EnrichedArticle, RawDocument, Removal)
+from pipeline.records import (Attribution, CleanArticle, DeadLetter, EnrichedArticle, Link, RawDocument,
+                              Removal)
 from pipeline.topics import TOPIC_RECORDS
 
 SNAPSHOTS = Path(__file__).parent / "schema_snapshots"
@@ -30,6 +31,7 @@ def sample_records():
         "news.clean": clean,
         "news.enriched": EnrichedArticle(clean, [attribution], "a1"),
         "news.dlq": DeadLetter("stripper", "boom", "ValueError", "news.raw", "{}"),
+        "news.links": Link("https://a.b/c", feed_url="https://a.b/rss", authors=["Ann"], attempt=1),
     }
 
 

@@ -68,17 +68,21 @@ class FeedCrawler:
 
     ``states`` restores per-feed state (``FeedState`` or its ``to_dict()``);
     ``on_state(state)`` is called after every feed poll so the caller can persist
-    ``state.to_dict()``; ``seen`` may be any ``SeenStore``.  Use as an async
-    context manager, or call ``close()``.
+    ``state.to_dict()``; ``seen`` may be any ``SeenStore``.  With ``hand_off``,
+    polling stops at the links: each new entry goes to ``hand_off(entry)`` (the
+    worker sends it to the links topic, keyed by host) and whoever owns that host
+    calls ``fetch_entry``.  Use as an async context manager, or call ``close()``.
     """
 
     def __init__(self, feeds: Iterable[FeedSpec | str], publish: Publish,
                  settings: FetchSettings | None = None, *,
                  states: Mapping[str, FeedState | dict] | None = None,
                  seen: SeenStore | None = None, on_state: StateHook | None = None,
-                 stats: FetchStats | None = None, clock: Callable[[], float] = time.time) -> None:
+                 stats: FetchStats | None = None, clock: Callable[[], float] = time.time,
+                 hand_off: Callable[[FeedEntry], Awaitable[None]] | None = None) -> None:
         self.settings = settings or FetchSettings()
         self.publish = publish
+        self.hand_off = hand_off
         self.on_state = on_state
         self.stats = stats or FetchStats()
         self.clock = clock
@@ -267,7 +271,21 @@ class FeedCrawler:
         return len(new)
 
     async def _article(self, entry: FeedEntry, report: PollReport) -> bool:
-        """Fetch and publish one article; False when it should be retried next poll."""
+        """Fetch and publish one article (or hand its link off); False to retry next poll."""
+        if self.hand_off is None:
+            return await self.fetch_entry(entry, report)
+        try:
+            await self.hand_off(entry)
+        except Exception:  # noqa: BLE001 - the entry stays unseen and is handed off next poll
+            log.exception("hand-off failed for %s", entry.link)
+            return False
+        report.published += 1
+        return True
+
+    async def fetch_entry(self, entry: FeedEntry, report: PollReport | None = None) -> bool:
+        """Fetch and publish one feed entry, politely; False when a transient failure
+        (timeout, 5xx, 429, robots.txt unreachable) says to try again later."""
+        report = report if report is not None else PollReport()
         canonical = canonicalize(entry.link)
         if not self.seen.should_fetch(canonical, entry.updated) or canonical in self._inflight:
             return True

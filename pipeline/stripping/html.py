@@ -10,9 +10,7 @@ classifier (``lines.py``) and the lead is restored if it went missing.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
-from itertools import accumulate
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -28,7 +26,6 @@ _LEAD_NAME = re.compile(
     r"(?:^|[-_ ])(?:lead|leader|intro|introduction|standfirst|stand-first|deck|dek|abstract|summary|excerpt|"
     r"teaser|subline|sub-?title|subheadline|kicker-text|description|chapeau|chapo|entradilla|sumario|bajada|"
     r"occhiello|sommario|lide|linha-fina|zajawka|vorspann|anriss|einleitung)(?:$|[-_ ]|text|-text)",
-    re.MULTILINE,  # ^/$ per attribute value when matching the joined values
 )  # search lower-cased attribute values (much faster than re.IGNORECASE)
 # Ancestors that make a candidate lead a navigation/teaser item instead.
 _BAD_ANCESTORS = {"nav", "aside", "footer", "li", "a", "figure", "figcaption", "form", "button", "select", "label"}
@@ -121,23 +118,12 @@ def _lead_like(el: HtmlElement) -> bool:
     return bool(_LEAD_NAME.search(f"{el.get('class', '')} {el.get('id', '')}".lower()))
 
 
-_ATTR_VALUES = etree.XPath("//@class|//@id", smart_strings=False)  # plain strings: cheap
-
-
 def _named_leads(tree: HtmlElement):
-    """Elements whose class or id reads like a lead: one regex pass over all attribute values joined,
-    then one XPath for the (few) matching values."""
-    values = _ATTR_VALUES(tree)
-    if not values:
-        return []
-    joined = "\n".join(values).lower()
-    starts = list(accumulate((len(v) + 1 for v in values), initial=0))
-    matched = {values[bisect_right(starts, m.start()) - 1] for m in _LEAD_NAME.finditer(joined)}
-    literals = [f'"{v}"' if '"' not in v else f"'{v}'" for v in matched if not ('"' in v and "'" in v)]
-    if not literals:
-        return []
-    tests = " or ".join(f"@class={lit} or @id={lit}" for lit in literals)
-    return [el for el in tree.xpath(f"//*[{tests}]") if el.tag in _TEXT_TAGS]
+    """Elements of the tags a lead can be whose class or id reads like a lead."""
+    for el in tree.iter(*_TEXT_TAGS):
+        names = el.get("class") or el.get("id")
+        if names and _LEAD_NAME.search(f"{el.get('class', '')} {el.get('id', '')}".lower()):
+            yield el
 
 
 _STARTS_WITH = etree.XPath("//*[self::p or self::h2][starts-with(normalize-space(.), $prefix)]")
@@ -196,12 +182,10 @@ def find_captions(tree: HtmlElement) -> list[str]:
 
 
 def page_facts(tree: HtmlElement) -> PageFacts:
-    """Collect title, description, lead candidates and captions from the raw tree."""
-    description = _meta(tree, "og:description", "description", "twitter:description")
+    """Collect title, description and captions from the raw tree (leads come later, if needed)."""
     return PageFacts(
         title=page_title(tree),
-        description=description,
-        leads=find_leads(tree, description),
+        description=_meta(tree, "og:description", "description", "twitter:description"),
         captions=find_captions(tree),
         language=_html_lang(tree),
     )
@@ -236,10 +220,14 @@ def run_trafilatura(tree: HtmlElement, url: str | None, with_metadata: bool) -> 
     return doc.text or "", meta
 
 
-def missing_leads(leads: list[str], text: str) -> list[str]:
-    """The first lead candidate whose text the extraction lost (at most one: a deck, not a teaser list)."""
+def missing_leads(tree: HtmlElement, facts: PageFacts, text: str) -> list[str]:
+    """The first lead candidate, if the extraction lost it (at most one: a deck, not a teaser list).
+    When the meta description is already in the text the lead is there too: no search."""
     key = norm(text)
-    for lead in leads:
+    if facts.description and len(facts.description) >= _LEAD_MIN and norm(facts.description) in key:
+        return []
+    facts.leads = find_leads(tree, facts.description)
+    for lead in facts.leads:
         lead_key = norm(lead)
         if lead_key and lead_key not in key:
             return [lead]
@@ -268,7 +256,7 @@ def extract(document: str | bytes | HtmlElement, url: str | None = None, with_me
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     lines = insert_lists(lines, missing_lists(tree, lines))
     verdicts = classify_lines(lines, facts.title)
-    restored = missing_leads(facts.leads, text) if lines else []
+    restored = missing_leads(tree, facts, text) if lines else []
     return Extraction(facts, verdicts, restored, meta)
 
 

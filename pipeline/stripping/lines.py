@@ -206,6 +206,9 @@ def _substantial(line: str) -> bool:
     """A line that can anchor the body zone: long, ends like a sentence, not an edge-rule hit."""
     if len(line) >= 300:
         return True
+    if len(line) >= 200:  # long calls to action are rare: only copyright and disclosures still disqualify
+        low = line.lower()
+        return not (lx.COPYRIGHT_RE.search(low) or lx.DISCLOSURE_RE.search(low))
     return len(line) >= SUBSTANTIAL and ends_sentence(line) and not _strong_edge(line)
 
 

@@ -137,8 +137,8 @@ def _box(el: HtmlElement) -> list[str]:
 
 # Cheap pre-filter (in C): article lists, headings and boxes share a parent with paragraphs; menus rarely do.
 _BESIDE_PARAGRAPH = etree.XPath(
-    "//*[self::ul or self::ol or self::h2 or self::h3 or self::h4][../p]"
-    "|//*[self::div or self::section][../p][count(.//p) >= 2]"
+    "//p/../*[self::ul or self::ol or self::h2 or self::h3 or self::h4]"
+    "|//p/../*[self::div or self::section][count(.//p) >= 2]"
 )
 
 

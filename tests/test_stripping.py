@@ -249,3 +249,38 @@ def test_site_memory_round_trips_through_dict():
 def test_site_memory_rejects_bad_config():
     with pytest.raises(ValueError):
         SiteBoilerplateMemory(threshold=0)
+
+
+# --- HTML-level restores -------------------------------------------------------------------------------
+
+
+def test_list_dropped_by_wild_text_recovery_is_restored_in_place():
+    html = fixture("list_restore")
+    assert "Counts rose by a fifth" not in trafilatura.extract(html, include_comments=False)
+    lines = html_to_text(html).split("\n")
+    at = lines.index("The main findings were:")
+    assert lines[at + 1: at + 4] == ["- Counts rose by a fifth on average", "- Gains were larger near schools",
+                                     "- Card payments did not fall"]
+    assert lines[at + 4].startswith("Researchers also looked at how shops")
+    assert "- About" not in lines  # a link menu elsewhere on the page is not "restored"
+
+
+def test_article_inside_footer_named_container_is_rescued():
+    html = fixture("footer_container")
+    assert "Story 12" not in trafilatura.extract(html, include_comments=False)
+    text = html_to_text(html)
+    assert "Story 12" in text
+    assert text.count("Cities that add protected bike lanes") == 3
+    assert "1 Market Square" not in text
+
+
+def test_details_disclosure_is_opened():
+    faq = ("<html><body><article><h1>Bike lane questions</h1>"
+           "<p>Our readers sent in many questions about the new lanes on River Street, and we answer the most common ones here.</p>"
+           "<details><summary>Will parking disappear?</summary><p>Twenty spaces go, but six new delivery bays are added "
+           "along the eastern end of the street, where most of the shops are.</p></details>"
+           "<p>Construction is expected to start in the spring and to take about five months, the department said.</p>"
+           "</article></body></html>")
+    text = html_to_text(faq)
+    assert "Will parking disappear?" in text
+    assert "six new delivery bays" in text

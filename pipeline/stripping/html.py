@@ -1,10 +1,13 @@
 """HTML path: parse once, run trafilatura on the tree, then fix what it is known to get wrong.
 
-Before extraction we read a few things from the raw tree that trafilatura
-drops: the headline (to spot it repeated in the text), the lead/deck paragraph
-that often sits in ``<header>`` or ``p.intro`` outside the article container,
-and figure captions.  After extraction the text goes through the line
-classifier (``lines.py``) and the lead is restored if it went missing.
+1. Parse once (trafilatura's loader), drop scripts/styles/comments, open ``<details>``.
+2. Read what trafilatura does not give back: headline, meta description, captions.
+3. Run trafilatura on the tree (it works on its own copy).
+4. If a footer/embed/widget-named container holding most of the paragraphs was thrown
+   away, rename it and run once more (``restore.lost_containers``).
+5. Put back lists, sub-headings and boxes dropped between kept paragraphs (``restore``).
+6. Classify every line (``lines.py``): head/tail leftovers go, each with a reason.
+7. Restore the lead/deck (``<header>``, ``p.intro``, standfirst) if the text lost it.
 """
 
 from __future__ import annotations
@@ -113,16 +116,10 @@ def _bad_ancestry(el: HtmlElement) -> bool:
     return False
 
 
-def _lead_like(el: HtmlElement) -> bool:
-    """Element named like a lead paragraph (class or id)."""
-    return bool(_LEAD_NAME.search(f"{el.get('class', '')} {el.get('id', '')}".lower()))
-
-
 def _named_leads(tree: HtmlElement):
     """Elements of the tags a lead can be whose class or id reads like a lead."""
     for el in tree.iter(*_TEXT_TAGS):
-        names = el.get("class") or el.get("id")
-        if names and _LEAD_NAME.search(f"{el.get('class', '')} {el.get('id', '')}".lower()):
+        if (el.get("class") or el.get("id")) and _LEAD_NAME.search(f"{el.get('class', '')} {el.get('id', '')}".lower()):
             yield el
 
 
@@ -244,7 +241,7 @@ def _rerun_rescued(tree, containers, url, with_metadata, text, meta) -> tuple[st
 
 
 def extract(document: str | bytes | HtmlElement, url: str | None = None, with_metadata: bool = False) -> Extraction | None:
-    """Parse, collect page facts, run trafilatura, classify lines, restore a lost lead."""
+    """Steps 1-7 of the module docstring.  A tree passed in is modified in place."""
     tree = document if isinstance(document, HtmlElement) else parse(document)
     if tree is None:
         return None

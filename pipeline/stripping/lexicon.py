@@ -62,7 +62,7 @@ TAIL_HEADINGS = [
     r"(?:e-mail|telefon|phone|tel|fax)\.?", r"share(?: this)?", r"teilen", r"anzeige", r"advertisement",
     r"our (?:services|products|partners|sponsors|team|locations)", r"unsere (?:leistungen|produkte|partner|standorte)",
     r"nuestros (?:servicios|productos)", r"nos (?:services|produits|partenaires)", r"i nostri (?:servizi|prodotti)",
-    r"nossos (?:serviços|produtos)", r"who curated this article\??",
+    r"nossos (?:serviços|produtos)",
 ]
 
 # Newsletter, subscription, app, social and paywall prompts.

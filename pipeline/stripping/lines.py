@@ -234,32 +234,40 @@ def zones(lines: list[str], subs: list[bool] | None = None) -> tuple[int, int]:
 
 def classify_lines(lines: list[str], title: str | None = None) -> list[LineVerdict]:
     """Classify every line; a related-stories heading late in the text removes the short lines after it."""
-    subs = [_substantial(line) for line in lines]
-    first, last = zones(lines, subs)
-    title_key = norm(title) if title else ""
-    out: list[LineVerdict] = []
-    cutting, cut, to_end, seen = False, 0, False, 0
-    for i, line in enumerate(lines):
-        zone = "head" if i < first else "tail" if i > last else "body"
-        if first > last:  # no substantial line: treat everything as edge, but never cut
-            zone = "edge"
-        if to_end or cutting and (zone == "tail" or (len(line) < 200 and cut < _MAX_BODY_CUT)):
-            cut += 1
-            out.append(LineVerdict(line, "related-teaser"))
-            continue
-        cutting = False
-        if _opens_related(line.strip(), zone, i, len(lines), seen):
-            cutting, cut = True, 0
-            # after enough article text, a heading that only ever closes an article ends it
-            to_end = seen >= 3 and bool(lx.END_HEADING_RE.match(line.strip()))
-            out.append(LineVerdict(line, "related-teaser"))
-            continue
+    walk = _Walk(lines, title)
+    return [LineVerdict(line, walk.reason(i, line)) for i, line in enumerate(lines)]
 
-        seen += subs[i]
-        late = i >= _LATE * len(lines)
-        reason = _classify(line, zone, title_key, i, late)
-        out.append(LineVerdict(line, reason))
-    return out
+
+class _Walk:
+    """State of one top-to-bottom pass: zones, the headline, and whether a related list is being cut."""
+
+    def __init__(self, lines: list[str], title: str | None):
+        self.total = len(lines)
+        self.subs = [_substantial(line) for line in lines]
+        self.first, self.last = zones(lines, self.subs)
+        self.title_key = norm(title) if title else ""
+        self.cutting, self.cut, self.to_end, self.seen = False, 0, False, 0
+
+    def zone(self, i: int) -> str:
+        """head / body / tail, or edge when no line is substantial (short texts: never cut)."""
+        if self.first > self.last:
+            return "edge"
+        return "head" if i < self.first else "tail" if i > self.last else "body"
+
+    def reason(self, i: int, line: str) -> str | None:
+        """This line's reason, advancing the cut state."""
+        zone = self.zone(i)
+        if self.to_end or self.cutting and (zone == "tail" or (len(line) < 200 and self.cut < _MAX_BODY_CUT)):
+            self.cut += 1
+            return "related-teaser"
+        self.cutting = False
+        if _opens_related(line.strip(), zone, i, self.total, self.seen):
+            # after enough article text, a heading that only ever closes an article ends it
+            self.cutting, self.cut = True, 0
+            self.to_end = self.seen >= 3 and bool(lx.END_HEADING_RE.match(line.strip()))
+            return "related-teaser"
+        self.seen += self.subs[i]
+        return _classify(line, zone, self.title_key, i, late=i >= _LATE * self.total)
 
 
 def _opens_related(line: str, zone: str, index: int, total: int, seen: int = 0) -> bool:

@@ -1,12 +1,15 @@
-"""Put back article text that trafilatura dropped: lists and sub-headings sandwiched between extracted paragraphs.
+"""Put back article text that trafilatura dropped.
 
-When trafilatura finds no article container it falls back to "wild text"
-recovery, which (outside recall mode) collects paragraphs but not lists or
-headings, so bullet points and sub-headings vanish from the middle of the text.
-A list or heading whose previous and next sibling blocks both made it into the
-output is part of the article: we insert it (lists as "- item", trafilatura's
-own format) after the previous block.  Navigation-like lists (link-heavy, in nav/aside/footer, named like
-menus or share bars) are never restored.
+* Lists, sub-headings and boxes sandwiched between kept paragraphs.  Without an
+  article container trafilatura falls back to "wild text" recovery, which
+  (outside recall mode) collects paragraphs but not lists or headings; FAQ
+  boxes in "embed" blocks go the same way.  An element whose previous and next
+  sibling blocks both made it into the output is part of the article: it is
+  inserted (lists as "- item", trafilatura's own format) after the previous
+  block.  Navigation-like elements (link-heavy, in nav/aside/footer, named like
+  menus, share bars or promos) are never restored.
+* A whole article inside a container whose name trafilatura discards
+  ("page-footer", "w-embed", ...): see ``lost_containers``.
 """
 
 from __future__ import annotations

@@ -56,7 +56,15 @@ class SiteMemoryTable:
         return article
 
 
+WARM_UP_PAGE = "<html><body><article><h1>Warm-up</h1><p>The stripper loads its models now.</p></article></body></html>"
+
+
 def register(pipeline) -> None:
+    @pipeline.app.task
+    async def warm_up() -> None:
+        """Import and compile the HTML path while the worker joins its group, not on the first real page."""
+        await asyncio.to_thread(clean_document, RawDocument(id="warm-up", body=WARM_UP_PAGE, content_type="text/html"))
+
     table = pipeline.app.Table("site-boilerplate", partitions=pipeline.config.partitions,
                                key_type=bytes, value_type=bytes)  # raw bytes, the app's serializers
     sites = SiteMemoryTable(table)

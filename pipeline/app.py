@@ -16,7 +16,7 @@ from typing import Any, Awaitable, Callable
 import faust
 import orjson
 
-from pipeline import codec
+from pipeline import codec, transport
 from pipeline.config import Config
 from pipeline.deadletter import dead_letter
 from pipeline.metrics import Metrics
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 def faust_settings(config: Config, bootstrap: str) -> dict[str, Any]:
     """Faust settings for a worker; plain values, so tests can check them."""
     return {
-        "broker": ",".join(f"kafka://{host}" for host in bootstrap.split(",")),
+        "broker": ",".join(f"{transport.SCHEME}://{host}" for host in bootstrap.split(",")),
         "store": "memory://",
         "web_enabled": False,
         "autodiscover": False,

@@ -54,6 +54,7 @@ def run(config: Config, options: RunOptions) -> int:
                                    poll_feeds_continuously=not options.exit_when_idle)
         outcome: dict[str, int] = {}
         add_replay_task(pipeline, options, outcome)
+        add_shutdown(pipeline)
         if config.metrics_port:
             pipeline.metrics.serve(config.metrics_port)
         announce(config, bootstrap, sinks, options)
@@ -107,15 +108,21 @@ def add_replay_task(pipeline, options: RunOptions, outcome: dict[str, int]) -> N
         outcome["code"] = EXIT_DEAD_LETTERS if dead else EXIT_OK
         say(options, f"idle: {len(progress.expected) - len(dead)} document(s) in every sink"
                      + (f", {len(dead)} dead-lettered (see `newsflow dlq list`)" if dead else ""))
-        await close_sinks(pipeline.sinks)
-        if pipeline.fetcher is not None:
-            await pipeline.fetcher.close()
         os.kill(os.getpid(), signal.SIGTERM)  # the worker's own, orderly shutdown path
 
 
-async def close_sinks(sinks) -> None:
-    for sink in sinks:
-        await sink.close()
+def add_shutdown(pipeline) -> None:
+    """Once the agents have stopped (Ctrl-C, SIGTERM or idle): close stores and HTTP connections."""
+
+    @pipeline.app.on_before_shutdown.connect
+    async def close_resources(app, **kwargs) -> None:
+        for sink in pipeline.sinks:
+            try:
+                await sink.close()
+            except Exception:  # noqa: BLE001 - close the others; unacked messages are redelivered
+                log.exception("closing sink %s failed", sink.name)
+        if pipeline.fetcher is not None:
+            await pipeline.fetcher.close()
 
 
 def announce(config: Config, bootstrap: str, sinks, options: RunOptions) -> None:

@@ -59,7 +59,8 @@ def parse(document: str | bytes) -> HtmlElement | None:
 
 # Dead weight every later copy of the tree would carry; trafilatura drops it anyway.
 # JSON-LD stays: trafilatura's baseline and metadata read it.
-_DEAD_XPATH = "//script[not(contains(@type,'ld+json'))]|//style|//svg|//template|//comment()"
+_DEAD_XPATH = ("//script[not(contains(@type,'ld+json'))]|//style|//svg|//template|//comment()"
+               "|//iframe|//button|//select|//textarea|//canvas|//video|//audio|//object|//dialog")
 
 
 def prune_dead(tree: HtmlElement) -> HtmlElement:

@@ -216,7 +216,8 @@ def _substantial(line: str) -> bool:
 def _strong_edge(line: str) -> bool:
     """Unmistakable furniture even when long: copyright, a direct call to action, an ad disclosure.
     Cached: zoning and the body rules both ask, line by line."""
-    return bool(lx.FURNITURE_RE.search(line.lower()))
+    low = line.lower()
+    return any(t in low for t in lx.FURNITURE_TRIGGERS) and bool(lx.FURNITURE_RE.search(low))
 
 
 def zones(lines: list[str], subs: list[bool] | None = None) -> tuple[int, int]:

@@ -43,6 +43,8 @@ RELATED_HEADINGS = [
     r"load more", r"see all(?: \S+)?", r"show more", r"schon gelesen", r"más sobre .{2,40}", r"mehr aus .{2,40}",
     r"more from .{2,40}", r"plus d'articles", r"dalla stessa categoria", r"read (?:this )?next", r"up next",
     r"what to read next", r"more to read", r"keep reading", r"weiterlesen(?: im thema)?", r"lesen sie weiter",
+    r"zum weiterlesen", r"(?:neueste |aktuelle )?beiträge aus (?:dem|der) \w+", r"mehr zum thema(?: .{2,30})?",
+    r"\w+(?: et \w+)? sur le (?:même )?sujet",
 ]
 
 # Headings that only ever close an article: everything after them is other stories.
@@ -63,6 +65,7 @@ TAIL_HEADINGS = [
     r"our (?:services|products|partners|sponsors|team|locations)", r"unsere (?:leistungen|produkte|partner|standorte)",
     r"nuestros (?:servicios|productos)", r"nos (?:services|produits|partenaires)", r"i nostri (?:servizi|prodotti)",
     r"nossos (?:serviços|produtos)",
+    r"tags?", r"temas", r"themen", r"schlagw[öo]rter", r"topics", r"etiquetas", r"mots-clés", r"argomenti",
 ]
 
 # Newsletter, subscription, app, social and paywall prompts.
@@ -140,6 +143,10 @@ STRONG_CTA = [
     r"iscriviti", r"assine", r"zapraszamy do", r"(?:telegram|whatsapp|youtube)[- ]?(?:kanal|channel|canal)",
     r"spread the word", r"teile (?:diesen|den) (?:artikel|beitrag)", r"share this (?:article|story|post)",
     r"your feedback will help", r"got a minute\?",
+    r"follow (?:\S+ ){1,4}on (?:twitter|facebook|instagram|linkedin|tiktok|youtube|telegram)",
+    r"(?:eingeloggt|angemeldet|registriert) sein", r"um (?:einen )?kommentare? zu (?:schreiben|verfassen)",
+    r"(?:to|must be logged in to) (?:post|leave|write) a comment", r"mit der (?:registrierung|anmeldung) akzeptieren",
+    r"by (?:signing up|subscribing|registering),? you agree",
 ]
 
 # Author bios that trail an article ("Jane Doe is a reporter covering ...", "Hi, I'm Jane").
@@ -181,6 +188,12 @@ CREDIT_PREFIX_RE = re.compile(r"^[(\[]?\s*" + _alt(CREDIT_PREFIXES) + r"\s*(?:[:
 CREDIT_BY_RE = re.compile(
     r"^(?:feature[d]? |header |cover |top |hero |lead )?(?:image|photo|picture|illustration)s? (?:by|via|courtesy)\b", _I
 )
+# "Abbildung 4: ...", "Figure 2. ...", and captions ending in their credit "(Foto: X/Agency)".
+CAPTION_RE = re.compile(
+    r"^(?:abbildung|abb\.|figure|fig\.|bild|grafik|imagen|figura|illustration|rysunek)\s*\d+\s*[:.]\s*\S"
+    r"|\((?:foto|photo|bild|image|fotos|photos|credit|crédit|imagen|foto:)\s*:?[^()]{2,80}\)\s*$",
+    _I,
+)
 BIO_RE = re.compile(r"^" + _alt(BIO), _I)
 ROLE_RE = re.compile(r"\b" + _ROLE + r"\b")  # search lower-cased text
 CONTACT_RE = re.compile(r"^\W{0,2}(?:e-?mail|tel(?:efon|ephone)?|phone|fax|kontakt|contact|mobil)\.?\s*:\s*\S", _I)
@@ -201,5 +214,6 @@ FURNITURE_TRIGGERS = (
     "klicken", "suscr", "guenos", "nete", "inscrivez", "iscriviti", "assine", "zapraszamy", "kanal", "channel",
     "canal", "spread the word", "teile d", "share this", "feedback", "got a minute", "contain", "affiliate",
     "disclosure", "we may earn", "chosen independently", "recommend the best", "enthält", "werbung", "anzeige",
-    "verlinkungen",
+    "verlinkungen", "follow", "eingeloggt", "angemeldet", "registriert", "kommentar", "comment", "akzeptieren",
+    "you agree",
 )

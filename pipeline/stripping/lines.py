@@ -137,6 +137,8 @@ def _anywhere(line: str) -> str | None:
         return "related-teaser"
     if n < 300 and (is_credit(stripped) or lx.CREDIT_BY_RE.match(stripped)):
         return "photo-credit"
+    if n < 300 and lx.CAPTION_RE.search(stripped):
+        return "caption"
     if n < 150 and lx.SOURCE_RE.match(stripped):
         return "source-line"
     if n < 200 and lx.BREADCRUMB_RE.match(stripped):

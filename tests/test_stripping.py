@@ -284,3 +284,52 @@ def test_details_disclosure_is_opened():
     text = html_to_text(faq)
     assert "Will parking disappear?" in text
     assert "six new delivery bays" in text
+
+
+# --- line classifier across languages ------------------------------------------------------------------
+
+_LONG = ("The council voted on Tuesday to build a protected bike lane along the length of River Street, "
+         "ending a debate that had lasted almost two years.")
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("Lea también: Obras en el puente cortarán la calle", "related-teaser"),
+    ("À lire aussi : Des travaux sur le pont", "related-teaser"),
+    ("Leggi anche: Lavori sul ponte", "related-teaser"),
+    ("Leia também: Obras na ponte", "related-teaser"),
+    ("Czytaj też: Remont mostu", "related-teaser"),
+    ("Lesezeit: 4 Minuten", "reading-time"),
+    ("Aktualisiert am 12.03.2024, 10:15 Uhr", "timestamp"),
+    ("Quelle: Example Wire", "source-line"),
+    ("Abbildung 4: Schnitt durch die Schneedecke", "caption"),
+    ("Die Ministerin am Montag in Berlin (Foto: Jane Doe/Example Agency)", "caption"),
+    ("Du musst eingeloggt sein, um Kommentare zu schreiben!", "call-to-action"),
+    ("Suscríbete a nuestro boletín", "call-to-action"),
+    ("Abonnez-vous à notre newsletter", "newsletter-prompt"),
+])
+def test_body_zone_rules(line, reason):
+    verdicts = classify_lines([_LONG, _LONG, line, _LONG, _LONG])
+    assert verdicts[2].reason == reason
+    assert [v.reason for v in verdicts[:2] + verdicts[3:]] == [None] * 4
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("Jane Doe is a reporter covering transport and city politics for the Example Gazette.", "author-bio"),
+    ("E-Mail: redaktion@example.org", "contact"),
+    ("© 2024 Example Gazette Media GmbH", "copyright"),
+    ("Tags: Verkehr, Radweg, Stadtrat", "tags"),
+])
+def test_tail_zone_rules(line, reason):
+    verdicts = classify_lines([_LONG, _LONG, line])
+    assert verdicts[2].reason == reason and verdicts[0].reason is None
+
+
+def test_related_heading_in_tail_cuts_the_list_below_it():
+    lines = [_LONG, _LONG, "Das könnte Sie auch interessieren", "Neuer Busfahrplan ab Montag", "Park wieder offen"]
+    assert [v.reason for v in classify_lines(lines)] == [None, None] + ["related-teaser"] * 3
+
+
+def test_short_text_is_never_cut():
+    lines = ["Kurzmeldung", "Der Park ist wieder offen.", "Mehr Themen"]
+    verdicts = classify_lines(lines)
+    assert verdicts[1].reason is None

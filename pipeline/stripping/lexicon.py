@@ -184,6 +184,13 @@ STRONG_CTA_RE = re.compile(_alt(STRONG_CTA))  # search lower-cased text
 BREADCRUMB_RE = re.compile(r"^\W{0,3}(?:home|startseite|start|inicio|portada|accueil|home page)\s*[/>»›|]", _I)
 RELATED_HEADING_RE = re.compile(r"^\W{0,3}" + _alt(RELATED_HEADINGS) + r"\s*[:?!.]?\s*$", _I)
 PROMPT_RE = re.compile(_alt(PROMPT_WORDS))  # search lower-cased text
+# Substrings one of which every PROMPT_RE match contains (see FURNITURE_TRIGGERS).
+PROMPT_TRIGGERS = (
+    "newsletter", "sign", "subscri", "follow", "join", "download", "get the", "click here", "log", "share",
+    "like us", "we want to hear", "support", "abonn", "melden sie", "folg", "jetzt", "eingeloggt", "unterstütze",
+    "suscr", "guenos", "nete", "hazte", "canal", "inscrivez", "suivez", "pour ", "iscriviti", "seguici", "assine",
+    "inscreva", "subskrypcj", "zapraszamy", "obserwuj", "kanal", "channel",
+)
 CREDIT_PREFIX_RE = re.compile(r"^[(\[]?\s*" + _alt(CREDIT_PREFIXES) + r"\s*(?:[:©/|]|\s©)", _I)
 CREDIT_BY_RE = re.compile(
     r"^(?:feature[d]? |header |cover |top |hero |lead )?(?:image|photo|picture|illustration)s? (?:by|via|courtesy)\b", _I

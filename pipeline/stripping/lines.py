@@ -110,6 +110,12 @@ def is_tag_line(line: str) -> bool:
     return not line.rstrip().endswith((".", "?", "!"))
 
 
+def is_prompt(line: str) -> bool:
+    """Newsletter/app/social/paywall prompt words (substring pre-check, then the regex)."""
+    low = line.lower()
+    return any(t in low for t in lx.PROMPT_TRIGGERS) and bool(lx.PROMPT_RE.search(low))
+
+
 def prompt_reason(line: str) -> str:
     """Name the kind of prompt a line is (for the removal record)."""
     low = line.lower()
@@ -169,7 +175,7 @@ def _body(line: str) -> str | None:
         return None
     if furniture and len(line) < 120 and lx.COPYRIGHT_RE.search(low):
         return "copyright"
-    if len(line) < 100 and not line.startswith("- ") and lx.PROMPT_RE.search(line.lower()) and not ends_sentence(line):
+    if len(line) < 100 and not line.startswith("- ") and is_prompt(line) and not ends_sentence(line):
         return prompt_reason(line)
     return None
 
@@ -178,7 +184,7 @@ def _edge(line: str, zone: str) -> str | None:
     """Broad rules for head and tail lines."""
     if len(line) < 300 and lx.COPYRIGHT_RE.search(line.lower()):
         return "copyright"
-    if len(line) < 200 and lx.PROMPT_RE.search(line.lower()) or len(line) < 300 and lx.STRONG_CTA_RE.search(line.lower()):
+    if len(line) < 200 and is_prompt(line) or len(line) < 300 and lx.STRONG_CTA_RE.search(line.lower()):
         return prompt_reason(line)
     if len(line) < 300 and lx.DISCLOSURE_RE.search(line.lower()):
         return "disclosure"

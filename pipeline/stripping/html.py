@@ -209,9 +209,9 @@ class Extraction:
 TRAFILATURA_OPTIONS = {"include_comments": False}
 
 
-def run_trafilatura(tree: HtmlElement, url: str | None, with_metadata: bool) -> tuple[str, dict]:
+def run_trafilatura(tree: HtmlElement, url: str | None, with_metadata: bool, **overrides) -> tuple[str, dict]:
     """Trafilatura on the parsed tree (it copies it), with ``TRAFILATURA_OPTIONS``."""
-    doc = bare_extraction(tree, url=url, with_metadata=with_metadata, **TRAFILATURA_OPTIONS)
+    doc = bare_extraction(tree, url=url, with_metadata=with_metadata, **{**TRAFILATURA_OPTIONS, **overrides})
     if doc is None:
         return "", {}
     meta = {k: getattr(doc, k, None) for k in ("title", "author", "date", "language", "tags", "categories")}
@@ -237,7 +237,8 @@ def missing_leads(tree: HtmlElement, facts: PageFacts, text: str) -> list[str]:
 def _rerun_rescued(tree, containers, url, with_metadata, text, meta) -> tuple[str, dict]:
     """Second trafilatura pass with the article's container renamed; kept only if it yields more."""
     neutralise(containers)
-    new_text, new_meta = run_trafilatura(tree, url, with_metadata)
+    # fast: with the container renamed the main extractor finds it; the fallbacks are not needed
+    new_text, new_meta = run_trafilatura(tree, url, with_metadata, fast=True)
     return (new_text, new_meta) if len(new_text) > len(text) else (text, meta)
 
 

@@ -237,8 +237,7 @@ def missing_leads(tree: HtmlElement, facts: PageFacts, text: str) -> list[str]:
 def _rerun_rescued(tree, containers, url, with_metadata, text, meta) -> tuple[str, dict]:
     """Second trafilatura pass with the article's container renamed; kept only if it yields more."""
     neutralise(containers)
-    # fast: with the container renamed the main extractor finds it; the fallbacks are not needed
-    new_text, new_meta = run_trafilatura(tree, url, with_metadata, fast=True)
+    new_text, new_meta = run_trafilatura(tree, url, with_metadata)
     return (new_text, new_meta) if len(new_text) > len(text) else (text, meta)
 
 

@@ -117,19 +117,35 @@ def _bad_ancestry(el: HtmlElement) -> bool:
     return False
 
 
-def _named_leads(tree: HtmlElement):
-    """Elements of the tags a lead can be whose class or id reads like a lead."""
-    for el in tree.iter(*_TEXT_TAGS):
-        if (el.get("class") or el.get("id")) and _LEAD_NAME.search(f"{el.get('class', '')} {el.get('id', '')}".lower()):
+def _named_leads(tree: HtmlElement, stop: HtmlElement | None = None):
+    """Elements of the tags a lead can be whose class or id reads like a lead, up to ``stop``
+    (the first paragraph the extraction kept: a lost lead comes before it)."""
+    for el in tree.iter():
+        if el is stop:
+            return
+        if el.tag in _TEXT_TAGS and (el.get("class") or el.get("id")) and \
+                _LEAD_NAME.search(f"{el.get('class', '')} {el.get('id', '')}".lower()):
             yield el
+
+
+def first_kept(tree: HtmlElement, text: str) -> HtmlElement | None:
+    """The element holding the first long line of the extracted text (C-level search by its opening words)."""
+    first = next((line for line in text.split("\n") if len(line) >= 80), None)
+    if first is None:
+        return None
+    prefix = " ".join(first.split()[:6])
+    if "'" in prefix and '"' in prefix:
+        return None
+    found = _STARTS_WITH(tree, prefix=prefix)
+    return found[0] if found else None
 
 
 _STARTS_WITH = etree.XPath("//*[self::p or self::h2][starts-with(normalize-space(.), $prefix)]")
 
 
-def _candidates(tree: HtmlElement, description: str | None):
+def _candidates(tree: HtmlElement, description: str | None, stop: HtmlElement | None = None):
     """Yield (class, element) pairs: lead-named elements, then paragraphs repeating the meta description."""
-    for el in _named_leads(tree):
+    for el in _named_leads(tree, stop):
         yield el.get("class", ""), el
     if description and len(description) >= _LEAD_MIN:
         key = norm(description)
@@ -139,10 +155,10 @@ def _candidates(tree: HtmlElement, description: str | None):
                 yield "", el
 
 
-def find_leads(tree: HtmlElement, description: str | None) -> list[str]:
+def find_leads(tree: HtmlElement, description: str | None, stop: HtmlElement | None = None) -> list[str]:
     """Lead/deck candidates: a unique lead-named element, or a paragraph repeating the meta description."""
     found: list[tuple[str, str]] = []
-    for cls, el in _candidates(tree, description):
+    for cls, el in _candidates(tree, description, stop):
         text = _text(el)
         if not (_LEAD_MIN <= len(text) <= _LEAD_MAX) or not re.search(r"[.!?…]", text):
             continue
@@ -224,7 +240,7 @@ def missing_leads(tree: HtmlElement, facts: PageFacts, text: str) -> list[str]:
     key = norm(text)
     if facts.description and len(facts.description) >= _LEAD_MIN and norm(facts.description) in key:
         return []
-    facts.leads = find_leads(tree, facts.description)
+    facts.leads = find_leads(tree, facts.description, first_kept(tree, text))
     for lead in facts.leads:
         lead_key = norm(lead)
         if lead_key and lead_key not in key:

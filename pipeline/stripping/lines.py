@@ -281,7 +281,7 @@ class _Walk:
 
 def _opens_related(line: str, zone: str, index: int, total: int, seen: int = 0) -> bool:
     """A heading that opens a list of other stories, links or contacts at the end of the text."""
-    if not line or line[0].islower() or line.endswith("."):
+    if not line or len(line) > 80 or line[0].islower() or line.endswith("."):
         return False
     if zone == "tail" and (lx.RELATED_HEADING_RE.match(line) or lx.TAIL_HEADING_RE.match(line)):
         return True

@@ -102,7 +102,13 @@ def missing_lists(tree: HtmlElement, lines: list[str]) -> list[tuple[int, list[s
     for i, line in enumerate(lines):
         index.setdefault(_key(line.removeprefix("- ")), i)
     found, squashed = [], _squash("".join(lines))
+    kept_parent: dict[HtmlElement, bool] = {}
     for el in candidates:
+        parent = el.getparent()
+        if parent not in kept_parent:  # one check per parent: does it hold a paragraph we kept?
+            kept_parent[parent] = any(_key(_HEAD(p)) in index for p in parent.iterchildren("p"))
+        if not kept_parent[parent]:
+            continue
         if _navigation_like(el) or el.tag in ("div", "section") and _BOX_NAME.search(_names(el)):
             continue
         at = _anchor(el, index, forward=False)

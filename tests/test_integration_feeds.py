@@ -47,6 +47,7 @@ def web():
         rss_items = [{"link": server.url(f"/rss/{i}"), "title": f"RSS story {i}"} for i in range(3)]
         rss_items.append({"link": server.url("/private/secret"), "title": "Disallowed"})
         atom_items = [{"link": server.url(f"/atom/{i}", host=1), "title": f"Atom story {i}"} for i in range(2)]
+        atom_items.append({"link": server.url("/slow/0", host=1), "title": "Slow story"})
         server.add("/rss.xml", Route(rss_feed(rss_items), content_type="application/rss+xml", etag='"r1"'))
         server.add("/atom.xml", Route(atom_feed(atom_items), content_type="application/atom+xml", etag='"a1"'),
                    host=1)
@@ -56,12 +57,14 @@ def web():
         for i in range(2):
             server.add(f"/atom/{i}", Route(article_html(f"Atom story {i}", story(marker, 10 + i))), host=1)
         server.add("/private/secret", Route(article_html("Secret", "never fetch me")))
+        server.add("/broken.xml", Route("oops", status=500, content_type="text/plain"), host=1)  # a failing feed
+        server.add("/slow/0", Route(article_html("Slow story", story(marker, 20)), delay=3.0), host=1)
         yield server
 
 
 def run_feeds(tmp_path, web, broker, prefix: str, app_id: str):
     feeds = tmp_path / "feeds.txt"
-    feeds.write_text(f"{web.url('/rss.xml')}\n{web.url('/atom.xml', host=1)}\n")
+    feeds.write_text(f"{web.url('/rss.xml')}\n{web.url('/atom.xml', host=1)}\n{web.url('/broken.xml', host=1)}\n")
     out = tmp_path / "out.jsonl"
     result = newsflow("run", "--feeds", str(feeds), "--exit-when-idle", "--allow-private-addresses",
                       "--min-host-delay", str(DELAY), "--broker", broker.bootstrap, "--topic-prefix", prefix,
@@ -77,8 +80,12 @@ def test_feeds_are_crawled_politely_once_and_resumed_with_conditional_requests(t
     _, records = run_feeds(tmp_path, web, broker, prefix, app_id)
 
     urls = sorted(r["article"]["url"] for r in records)
-    expected = sorted([web.url(f"/rss/{i}") for i in range(3)] + [web.url(f"/atom/{i}", host=1) for i in range(2)])
+    expected = sorted([web.url(f"/rss/{i}") for i in range(3)] + [web.url(f"/atom/{i}", host=1) for i in range(2)]
+                      + [web.url("/slow/0", host=1)])
     assert urls == expected  # every article of both feeds, exactly once
+    assert len(web.hits("/broken.xml", host=1)) >= 1  # the failing feed was tried and did not stop the run
+    (slow,) = web.hits("/slow/0", host=1)
+    assert max(h.at for h in web.hits(host=0) if h.path.startswith("/rss/")) < slow.at + 3.0  # not stalled
     assert all(r["attributions"] for r in records)
     assert not web.hits("/private/secret")  # robots.txt disallows it
     for host in (0, 1):

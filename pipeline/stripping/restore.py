@@ -27,6 +27,7 @@ _REACH = 6  # sibling blocks to look past for a kept neighbour
 
 
 _NON_ALNUM = re.compile(r"[\W_]+")
+_NON_ALNUM_OR_NL = re.compile(r"[^\w\n]+|_+")
 
 
 def _squash(text: str) -> str:
@@ -98,10 +99,12 @@ def missing_lists(tree: HtmlElement, lines: list[str]) -> list[tuple[int, list[s
     candidates = _BESIDE_PARAGRAPH(tree)
     if not candidates:
         return []
+    # one regex pass over the whole text, newlines kept, instead of one per line
+    squashed_lines = _NON_ALNUM_OR_NL.sub("", "\n".join(lines).lower()).split("\n")
     index: dict[str, int] = {}
-    for i, line in enumerate(lines):
-        index.setdefault(_key(line.removeprefix("- ")), i)
-    found, squashed = [], _squash("".join(lines))
+    for i, squashed_line in enumerate(squashed_lines):
+        index.setdefault(squashed_line[:_KEY_LEN], i)
+    found, squashed = [], "".join(squashed_lines)
     kept_parent: dict[HtmlElement, bool] = {}
     for el in candidates:
         parent = el.getparent()

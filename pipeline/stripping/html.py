@@ -59,31 +59,23 @@ def parse(document: str | bytes) -> HtmlElement | None:
 
 # Dead weight every later copy of the tree would carry; trafilatura drops it anyway.
 # JSON-LD stays: trafilatura's baseline and metadata read it.
-_DEAD_XPATH = ("//script[not(contains(@type,'ld+json'))]|//style|//svg|//template|//comment()"
-               "|//iframe|//button|//select|//textarea|//canvas|//video|//audio|//object|//dialog")
+_DEAD_TAGS = ("script", "style", "svg", "template", "iframe", "button", "select", "textarea", "canvas", "video",
+              "audio", "object", "dialog", etree.Comment)
+_JSON_LD = etree.XPath("//script[contains(@type,'ld+json')]")
 
 
 def prune_dead(tree: HtmlElement) -> HtmlElement:
-    """Remove scripts, styles, inline SVG and comments in place (keeping their tails); open up
-    ``<details>`` disclosures (FAQs, "Key takeaways"), which trafilatura otherwise skips."""
-    for node in tree.xpath(_DEAD_XPATH):
-        parent = node.getparent()
-        if parent is not None:
-            _drop(node, parent)
+    """Remove scripts, styles, inline SVG, media, form controls and comments in place (C-level,
+    tails kept); open up ``<details>`` disclosures (FAQs, "Key takeaways"), which trafilatura skips."""
+    json_ld = _JSON_LD(tree)
+    for node in json_ld:
+        node.tag = "jsonld"  # hide from the strip below
+    etree.strip_elements(tree, *_DEAD_TAGS, with_tail=False)
+    for node in json_ld:
+        node.tag = "script"
     for node in tree.iter("details", "summary"):
         node.tag = "div" if node.tag == "details" else "p"
     return tree
-
-
-def _drop(node, parent) -> None:
-    """Remove ``node`` but keep the text that follows it."""
-    if node.tail:
-        prev = node.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + node.tail
-        else:
-            parent.text = (parent.text or "") + node.tail
-    parent.remove(node)
 
 
 def _text(el: HtmlElement) -> str:

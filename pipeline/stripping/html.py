@@ -22,7 +22,7 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from pipeline.stripping.lines import LineVerdict, classify_lines, norm
-from pipeline.stripping.restore import insert_lists, lost_containers, missing_lists, neutralise
+from pipeline.stripping.restore import contains, insert_lists, lost_containers, missing_lists, neutralise, squash_lines
 
 # Class/id tokens that mark a lead, deck or standfirst paragraph.
 _LEAD_NAME = re.compile(
@@ -226,20 +226,15 @@ def run_trafilatura(tree: HtmlElement, url: str | None, with_metadata: bool, **o
     return doc.text or "", meta
 
 
-def missing_leads(tree: HtmlElement, facts: PageFacts, text: str) -> list[str]:
+def missing_leads(tree: HtmlElement, facts: PageFacts, text: str, keyed: list[str] | None = None) -> list[str]:
     """The first lead candidate, if the extraction lost it (at most one: a deck, not a teaser list).
-    When the meta description is already in the text the lead is there too: no search."""
-    key = norm(text)
-    if facts.description and len(facts.description) >= _LEAD_MIN and norm(facts.description) in key:
+    When the meta description is already in the text the lead is there too: no search.
+    ``keyed``: the output lines as ``restore.squash_lines`` keys them (computed if not given)."""
+    keyed = keyed if keyed is not None else squash_lines(text.split("\n"))
+    if facts.description and len(facts.description) >= _LEAD_MIN and contains(keyed, facts.description):
         return []
     facts.leads = find_leads(tree, facts.description, first_kept(tree, text))
-    for lead in facts.leads:
-        lead_key = norm(lead)
-        if lead_key and lead_key not in key:
-            return [lead]
-        if lead_key:
-            return []
-    return []
+    return [lead for lead in facts.leads[:1] if not contains(keyed, lead)]
 
 
 def _rerun_rescued(tree, containers, url, with_metadata, text, meta) -> tuple[str, dict]:
@@ -260,9 +255,10 @@ def extract(document: str | bytes | HtmlElement, url: str | None = None, with_me
     if containers:
         text, meta = _rerun_rescued(tree, containers, url, with_metadata, text, meta)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    lines = insert_lists(lines, missing_lists(tree, lines))
+    keyed = squash_lines(lines)
+    lines = insert_lists(lines, missing_lists(tree, lines, keyed))
     verdicts = classify_lines(lines, facts.title)
-    restored = missing_leads(tree, facts, text) if lines else []
+    restored = missing_leads(tree, facts, text, keyed) if lines else []
     return Extraction(facts, verdicts, restored, meta)
 
 

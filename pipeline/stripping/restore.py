@@ -94,13 +94,24 @@ def _anchor(lst: HtmlElement, index: dict[str, int], forward: bool) -> int | Non
     return None
 
 
-def missing_lists(tree: HtmlElement, lines: list[str]) -> list[tuple[int, list[str]]]:
+def squash_lines(lines: list[str]) -> list[str]:
+    """Every line keyed (letters and digits only) with one regex pass over the whole text."""
+    return _NON_ALNUM_OR_NL.sub("", "\n".join(lines).lower()).split("\n")
+
+
+def contains(squashed_lines: list[str], text: str) -> bool:
+    """Whether ``text`` (by its first letters and digits) occurs in the keyed output."""
+    key = _key(text)
+    return bool(key) and key in "".join(squashed_lines)
+
+
+def missing_lists(tree: HtmlElement, lines: list[str],
+                  squashed_lines: list[str] | None = None) -> list[tuple[int, list[str]]]:
     """(index of the output line to insert after, list lines) for each dropped in-article list."""
     candidates = _BESIDE_PARAGRAPH(tree)
     if not candidates:
         return []
-    # one regex pass over the whole text, newlines kept, instead of one per line
-    squashed_lines = _NON_ALNUM_OR_NL.sub("", "\n".join(lines).lower()).split("\n")
+    squashed_lines = squashed_lines if squashed_lines is not None else squash_lines(lines)
     index: dict[str, int] = {}
     for i, squashed_line in enumerate(squashed_lines):
         index.setdefault(squashed_line[:_KEY_LEN], i)

@@ -16,8 +16,8 @@ in the body.  Every decision carries a reason string.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.stripping import lexicon as lx
 
@@ -65,9 +65,9 @@ _CREDIT_LINE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class LineVerdict:
-    """The classifier's answer for one line: ``reason`` is None when the line is kept."""
+class LineVerdict(NamedTuple):
+    """The classifier's answer for one line: ``reason`` is None when the line is kept.
+    (A named tuple: one is made per line, and tuples are the cheapest records to build.)"""
 
     text: str
     reason: str | None

@@ -19,6 +19,7 @@ import orjson
 from pipeline import codec, transport
 from pipeline.config import Config
 from pipeline.deadletter import dead_letter
+from pipeline.kafka import MAX_MESSAGE_BYTES
 from pipeline.metrics import Metrics
 from pipeline.progress import Progress
 from pipeline.records import DeadLetter, Record
@@ -41,6 +42,9 @@ def faust_settings(config: Config, bootstrap: str) -> dict[str, Any]:
         "broker_heartbeat_interval": config.heartbeat_interval,
         # tansu answers InitProducerId with an error, so no idempotent producer.
         "producer_acks": 1,
+        # Whole HTML pages travel on news.raw: Faust's 1 MB request limit would reject some.
+        "producer_max_request_size": MAX_MESSAGE_BYTES,
+        "consumer_max_fetch_size": MAX_MESSAGE_BYTES,
         "key_serializer": "raw",
         "value_serializer": "raw",
     }

@@ -207,3 +207,28 @@ def test_clean_document_keeps_what_the_fetcher_knew():
     assert (article.id, article.published, article.authors, article.language) == ("url:1", "2024-05-01", ["Ann Lee"], "en")
     assert (article.feed_url, article.feed_title, article.duplicate_of) == ("https://news.example/rss", "Example News", "url:0")
     assert "The dam opened on Monday" in article.body
+
+
+def test_faust_settings_suit_tansu_and_big_pages():
+    from pipeline.app import faust_settings
+    from pipeline.kafka import MAX_MESSAGE_BYTES
+
+    settings = faust_settings(Config(partitions=3, session_timeout=10.0), "h1:9092,h2:9092")
+    assert settings["broker"] == "newsflow://h1:9092,newsflow://h2:9092"  # our transport: short fetch wait
+    assert settings["broker_session_timeout"] == 10.0  # the first join waits about half of it
+    assert settings["topic_partitions"] == 3 and settings["producer_acks"] == 1
+    assert settings["producer_max_request_size"] == MAX_MESSAGE_BYTES > 1_000_000
+
+
+def test_a_page_over_a_megabyte_goes_through_the_codec_and_stripper():
+    from pipeline.processing import extract
+
+    from pipeline.replay import make_document
+
+    paragraphs = "".join(f"<p>Witness {i} told the committee about the flood defences on street {i}. " * 8 + "</p>"
+                         for i in range(2000))
+    html = "<html><body><article><h1>Flood inquiry</h1>" + paragraphs + "</article></body></html>"
+    raw = make_document(html, content_type="text/html", url="https://news.example/flood")
+    assert len(codec.encode(raw, base_topic="news.raw")) > 1_000_000
+    record = extract(html, url="https://news.example/flood")
+    assert record.article.title == "Flood inquiry" and len(record.article.paragraphs) > 1000

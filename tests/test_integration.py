@@ -166,3 +166,19 @@ def test_worker_exposes_prometheus_metrics(worker, unique_article):
     assert value('newsflow_messages_processed_total{stage="attributor"}') >= 1
     assert value('newsflow_articles_stored_total{sink="sqlite:') >= 1
     assert value('newsflow_stage_seconds_count{stage="stripper"}') >= 1
+
+
+def test_a_page_over_a_megabyte_flows_through(worker, tmp_path):
+    run = uuid.uuid4().hex[:8]
+    paragraphs = "".join(f"<p>Witness {i} told the inquiry about the flood defences on street {i}. " * 8 + "</p>"
+                         for i in range(2000))
+    record = {"url": f"https://news.example/{run}/flood", "html": f"<html><body><article><h1>Flood inquiry {run}</h1>"
+              + paragraphs + "</article></body></html>"}
+    path = tmp_path / "big.json"
+    path.write_bytes(orjson.dumps(record))
+    assert path.stat().st_size > 1_000_000
+    assert newsflow("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
+    from pipeline.records import url_id
+    from pipeline.urls import canonical_url
+    stored = worker.wait_stored(url_id(canonical_url(record["url"])), timeout=120)
+    assert len(stored["article"]["paragraphs"]) > 1000

@@ -16,7 +16,7 @@ import trafilatura
 from pipeline.records import CleanArticle, content_id, url_id
 from pipeline.stripping import STRIPPER_VERSION, SiteBoilerplateMemory, html_to_text, strip_boilerplate
 from pipeline.stripping.lines import classify_lines, is_credit, is_timestamp
-from pipeline.stripping.strip import canonical_url
+from pipeline.urls import canonical_url
 from pipeline.stripping.text import parse_tags
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stripping"
@@ -130,7 +130,7 @@ def test_explicit_id_wins_and_content_id_without_url():
 
 
 def test_canonical_url_drops_tracking_and_fragment():
-    assert canonical_url("https://WWW.Example.org/a?utm_source=x&id=3#c") == "https://www.example.org/a?id=3"
+    assert canonical_url("https://WWW.Example.org/a?utm_source=x&id=3#c") == "https://example.org/a?id=3"
 
 
 # --- plain-text path -----------------------------------------------------------------------------------

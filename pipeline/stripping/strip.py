@@ -6,35 +6,19 @@ and fills the record (ids from ``pipeline.records``).  Pure: no broker, no I/O.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
-
-from courlan import normalize_url
-
 from pipeline.records import CleanArticle, content_id, url_id
 from pipeline.stripping import html as html_path
 from pipeline.stripping.lines import LineVerdict, classify_lines
 from pipeline.stripping.site_memory import SiteBoilerplateMemory
 from pipeline.stripping.text import Parts, assemble, mark_captions, split_text
+from pipeline.urls import canonical_url, host_of
 
 STRIPPER_VERSION = "1.0.0"
 
 
-def canonical_url(url: str) -> str:
-    """courlan's normalisation (scheme/host case, tracking parameters) without the #fragment."""
-    try:
-        normalised = normalize_url(url)
-    except (ValueError, TypeError):
-        normalised = url.strip()
-    parts = urlsplit(normalised)
-    return urlunsplit(parts._replace(fragment=""))
-
-
 def site_of(url: str | None) -> str | None:
-    """The site key for the memory: host name without a leading "www."."""
-    if not url:
-        return None
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.") or None
+    """The site key for the memory: the canonical URL's host (no leading "www."), as news.raw's key."""
+    return (host_of(canonical_url(url)) or None) if url else None
 
 
 def looks_like_html(document: str | bytes) -> bool:

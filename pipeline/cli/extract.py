@@ -36,11 +36,12 @@ def run(args, config) -> int:
 def documents(paths):
     """Documents in argument order; ``-`` is standard input (HTML recognised by its markup)."""
     from pipeline.replay import iter_documents, make_document
+    from pipeline.stripping.strip import looks_like_html
 
     for path in paths:
         if path != "-":
             yield from iter_documents([path])
             continue
         text = sys.stdin.read()
-        kind = "text/html" if text.lstrip()[:1] == "<" else "text/plain"
+        kind = "text/html" if looks_like_html(text) else "text/plain"
         yield make_document(text, content_type=kind, source_path="-")

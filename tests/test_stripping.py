@@ -333,3 +333,11 @@ def test_short_text_is_never_cut():
     lines = ["Kurzmeldung", "Der Park ist wieder offen.", "Mehr Themen"]
     verdicts = classify_lines(lines)
     assert verdicts[1].reason is None
+
+
+def test_short_html_fragment_is_not_emptied():
+    fragment = ('<p>The mayor said the bridge will reopen in May.</p>'
+                '<p>"Good news," she told reporters.</p><p>Share on Facebook</p>')
+    article = strip_boilerplate(fragment, content_type="text/html")
+    assert article.paragraphs == ["The mayor said the bridge will reopen in May.", '"Good news," she told reporters.']
+    assert {"text": "Share on Facebook", "reason": "social-prompt"} in [r.to_dict() for r in article.removed]

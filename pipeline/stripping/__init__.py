@@ -10,8 +10,7 @@ Modules, one concern each:
 * ``strip``       -- ``strip_boilerplate`` itself
 """
 
-from pipeline.stripping.html import html_to_text
 from pipeline.stripping.site_memory import SiteBoilerplateMemory
-from pipeline.stripping.strip import STRIPPER_VERSION, strip_boilerplate
+from pipeline.stripping.strip import STRIPPER_VERSION, html_to_text, strip_boilerplate
 
 __all__ = ["STRIPPER_VERSION", "SiteBoilerplateMemory", "html_to_text", "strip_boilerplate"]

@@ -260,12 +260,3 @@ def extract(document: str | bytes | HtmlElement, url: str | None = None, with_me
     verdicts = classify_lines(lines, facts.title)
     restored = missing_leads(tree, facts, text, keyed) if lines else []
     return Extraction(facts, verdicts, restored, meta)
-
-
-def html_to_text(html: str | bytes) -> str:
-    """Body text only, one paragraph per line: the function the benchmark scores."""
-    ex = extract(html)
-    if ex is None:
-        return ""
-    kept = ex.restored + [v.text for v in ex.verdicts if v.reason is None]
-    return "\n".join(kept)

@@ -95,6 +95,16 @@ async def test_gzip_is_decoded(server, client):
     assert result.ok and "crème brûlée" in result.text
 
 
+async def test_brotli_is_asked_for_and_decoded(server, client):
+    import brotli
+
+    body = brotli.compress(article_html("Squeezed", FRENCH).encode("utf-8"))
+    server.add("/br", Route(body, headers={"Content-Encoding": "br"}))
+    result = await client.get(server.url("/br"))
+    assert result.ok and "crème brûlée" in result.text
+    assert "br" in server.hits("/br")[0].headers.get("Accept-Encoding", "")
+
+
 async def test_wrong_charset_falls_back(server, client):
     body = article_html("Café", FRENCH).encode("cp1252")
     server.add("/cp1252", Route(body, content_type="text/html; charset=utf-8"))

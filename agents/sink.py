@@ -22,8 +22,7 @@ def register(pipeline) -> None:
 
     @pipeline.app.agent(pipeline.topic("news.enriched"), name="sink")
     async def sink(stream):
-        for store in pipeline.sinks:
-            await store.setup()
+        # The worker set the stores up before starting (pipeline.worker.setup_sinks).
         async for events in stream.take_events(config.sink_batch_size, within=config.sink_max_delay):
             await store_batch(pipeline, events)
 

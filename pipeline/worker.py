@@ -49,6 +49,7 @@ def run(config: Config, options: RunOptions) -> int:
         asyncio.set_event_loop(loop)
         loop.run_until_complete(ensure_topics(bootstrap, TopicNames(config.topic_prefix), config.partitions,
                                               extra=(FEED_STATE,)))
+        loop.run_until_complete(setup_sinks(sinks))  # an unreachable store fails now, clearly
         progress = Progress(sink_names=tuple(s.name for s in sinks))
         pipeline = create_pipeline(config, bootstrap, sinks=sinks, progress=progress,
                                    poll_feeds_continuously=not options.exit_when_idle)
@@ -109,6 +110,15 @@ def add_replay_task(pipeline, options: RunOptions, outcome: dict[str, int]) -> N
         say(options, f"idle: {len(progress.expected) - len(dead)} document(s) in every sink"
                      + (f", {len(dead)} dead-lettered (see `newsflow dlq list`)" if dead else ""))
         os.kill(os.getpid(), signal.SIGTERM)  # the worker's own, orderly shutdown path
+
+
+async def setup_sinks(sinks) -> None:
+    """Create or migrate every store before consuming anything."""
+    for sink in sinks:
+        try:
+            await sink.setup()
+        except Exception as exc:  # noqa: BLE001 - reported with the sink's (masked) name
+            raise RuntimeError(f"sink {sink.name} could not be set up: {exc}") from exc
 
 
 def add_shutdown(pipeline) -> None:

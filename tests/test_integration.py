@@ -182,3 +182,10 @@ def test_a_page_over_a_megabyte_flows_through(worker, tmp_path):
     from pipeline.urls import canonical_url
     stored = worker.wait_stored(url_id(canonical_url(record["url"])), timeout=120)
     assert len(stored["article"]["paragraphs"]) > 1000
+
+
+def test_run_with_an_unreachable_store_fails_fast_and_clearly(tmp_path):
+    result = newsflow("run", "--replay", str(SEEDS), "--exit-when-idle", "--sink", "postgresql://u:secret@127.0.0.1:1/x",
+                      "--data-dir", str(tmp_path), timeout=60)
+    assert result.returncode == 1
+    assert "could not be set up" in result.stderr and "secret" not in result.stderr  # password masked

@@ -57,7 +57,7 @@ class Pipeline:
     config: Config
     app: faust.App
     names: TopicNames
-    progress: Progress = field(default_factory=Progress)
+    progress: Progress = field(default_factory=lambda: Progress(tracking=False))
     topics: dict[str, faust.TopicT] = field(default_factory=dict)
     sinks: list = field(default_factory=list)
     fetcher: Any = None  # agents.fetcher.Fetcher when a feed list is configured

@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Progress:
-    """Which expected documents have reached every sink (or the dead-letter topic)."""
+    """Which expected documents have reached every sink (or the dead-letter topic).
+
+    Only a run that will exit when idle tracks anything (``tracking``): a worker that
+    runs for months must not remember every id it ever stored.
+    """
 
     sink_names: tuple[str, ...] = ()
+    tracking: bool = True
     expected: set[str] = field(default_factory=set)
     stored: dict[str, set[str]] = field(default_factory=dict)
     dead_ids: set[str] = field(default_factory=set)
@@ -25,12 +30,18 @@ class Progress:
     changed: asyncio.Event | None = None
 
     def expect(self, doc_id: str) -> None:
+        if not self.tracking:
+            return
         self.expected.add(doc_id)
 
     def link_sent(self, url: str) -> None:
+        if not self.tracking:
+            return
         self.links_in_flight[url] += 1
 
     def link_done(self, url: str) -> None:
+        if not self.tracking:
+            return
         self.links_in_flight[url] -= 1
         if self.links_in_flight[url] <= 0:
             del self.links_in_flight[url]
@@ -41,10 +52,14 @@ class Progress:
         self._notify()
 
     def stored_in(self, sink_name: str, ids: list[str]) -> None:
+        if not self.tracking:
+            return
         self.stored.setdefault(sink_name, set()).update(ids)
         self._notify()
 
     def dead(self, doc_id: str | None) -> None:
+        if not self.tracking:
+            return
         self.dead_count += 1
         if doc_id:
             self.dead_ids.add(doc_id)

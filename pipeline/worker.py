@@ -50,7 +50,7 @@ def run(config: Config, options: RunOptions) -> int:
         loop.run_until_complete(ensure_topics(bootstrap, TopicNames(config.topic_prefix), config.partitions,
                                               extra=(FEED_STATE,)))
         loop.run_until_complete(setup_sinks(sinks))  # an unreachable store fails now, clearly
-        progress = Progress(sink_names=tuple(s.name for s in sinks))
+        progress = Progress(sink_names=tuple(s.name for s in sinks), tracking=options.exit_when_idle)
         pipeline = create_pipeline(config, bootstrap, sinks=sinks, progress=progress,
                                    poll_feeds_continuously=not options.exit_when_idle)
         outcome: dict[str, int] = {}

@@ -232,3 +232,10 @@ def test_a_page_over_a_megabyte_goes_through_the_codec_and_stripper():
     assert len(codec.encode(raw, base_topic="news.raw")) > 1_000_000
     record = extract(html, url="https://news.example/flood")
     assert record.article.title == "Flood inquiry" and len(record.article.paragraphs) > 1000
+
+
+def test_progress_of_a_continuous_run_remembers_nothing():
+    progress = Progress(sink_names=("a",), tracking=False)
+    for n in range(1000):
+        progress.expect(str(n)), progress.stored_in("a", [str(n)]), progress.dead(str(n)), progress.link_sent("u")
+    assert not progress.expected and not progress.stored and not progress.dead_ids and not progress.links_in_flight

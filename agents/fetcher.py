@@ -18,7 +18,7 @@ import orjson
 from pipeline.fetching import FeedCrawler, FeedEntry, FeedState, FetchStats, load_feeds
 from pipeline.kafka import NoBrokerError, raw_key, read_topic
 from pipeline.records import Link
-from pipeline.urls import canonical_url, host_of
+from pipeline.urls import site_key
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class Fetcher:
 
     async def send_link(self, link: Link) -> None:
         self.pipeline.progress.link_sent(link.url)
-        await self.pipeline.send("news.links", link, key=host_of(canonical_url(link.url)) or link.url)
+        await self.pipeline.send("news.links", link, key=site_key(link.url) or link.url)
 
     async def fetch_link(self, link: Link) -> None:
         """Fetch one announced article; a transient failure sends the link round again."""

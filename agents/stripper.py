@@ -16,7 +16,7 @@ import orjson
 from pipeline.processing import clean_document
 from pipeline.records import RawDocument
 from pipeline.stripping import SiteBoilerplateMemory
-from pipeline.stripping.strip import site_of
+from pipeline.urls import site_key
 
 SNAPSHOT_EVERY = 30.0  # seconds between table writes for one site: bounds changelog traffic
 
@@ -47,7 +47,7 @@ class SiteMemoryTable:
 
     async def clean(self, raw: RawDocument):
         """Table reads and writes stay on the event loop; the CPU-bound stripping runs in a thread."""
-        site = site_of(raw.canonical_url or raw.url)
+        site = site_key(raw.url)  # the same key news.raw is partitioned by
         if site is None:
             return await asyncio.to_thread(clean_document, raw)
         self.load(site)

@@ -22,7 +22,7 @@ from pipeline.progress import Progress
 from pipeline.records import RawDocument
 from pipeline.replay import ReplayProblem, iter_documents
 from pipeline.topics import TOPIC_RECORDS, TopicNames
-from pipeline.urls import host_of
+from pipeline.urls import site_key
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +78,7 @@ async def ensure_topics(bootstrap: str, names: TopicNames, partitions: int, extr
 def raw_key(doc: RawDocument) -> bytes:
     """news.raw is keyed by site (host without ``www.``), so one stripper instance sees all
     of a site's pages and its per-site table entry is co-partitioned with them."""
-    site = host_of(doc.canonical_url or doc.url) if doc.url else ""
-    return (site or doc.id).encode()
+    return (site_key(doc.url) or doc.id).encode()
 
 
 async def publish_replay(send, names: TopicNames, paths: Iterable[str | Path],

@@ -24,7 +24,6 @@ class Progress:
     expected: set[str] = field(default_factory=set)
     stored: dict[str, set[str]] = field(default_factory=dict)
     dead_ids: set[str] = field(default_factory=set)
-    dead_count: int = 0
     replay_done: bool = False
     links_in_flight: Counter = field(default_factory=Counter)  # handed off, not yet fetched
     changed: asyncio.Event | None = None
@@ -60,7 +59,6 @@ class Progress:
     def dead(self, doc_id: str | None) -> None:
         if not self.tracking:
             return
-        self.dead_count += 1
         if doc_id:
             self.dead_ids.add(doc_id)
         self._notify()

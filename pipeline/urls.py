@@ -30,6 +30,12 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, host, path, parts.query, ""))
 
 
+def site_key(url: str | None) -> str | None:
+    """The site an article belongs to: its canonical host (no ``www.``).  news.raw is keyed
+    by it, and the stripper's per-site memory and the fetcher's per-host politeness use it."""
+    return (host_of(canonical_url(url)) or None) if url else None
+
+
 def host_of(url: str) -> str:
     """The host part, lower-cased, for per-host politeness and site memory."""
     return urlsplit(url).hostname or ""

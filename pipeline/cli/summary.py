@@ -7,6 +7,7 @@ from pathlib import Path
 import orjson
 
 from pipeline.config import Config
+from pipeline.sinks.sqlite import DEFAULT_PATH as DEFAULT_SQLITE_PATH
 from pipeline.store_queries import latest_articles
 
 
@@ -17,14 +18,14 @@ def sqlite_path(explicit: str | None, config: Config) -> Path:
     spec = next((s for s in config.default_sinks if s.startswith("sqlite:")), None)
     if spec is None:
         raise ValueError("no sqlite: sink configured; pass --db PATH")
-    return Path(spec.partition(":")[2] or "data/newsflow.sqlite3")
+    return Path(spec.partition(":")[2] or DEFAULT_SQLITE_PATH)
 
 
 def stored_records(spec: str, limit: int = 5) -> list[dict]:
     """The latest enriched records a sink holds (SQLite and JSONL; others are not read back)."""
     scheme, _, rest = spec.partition(":")
     if scheme == "sqlite":
-        return latest_articles(rest or "data/newsflow.sqlite3", limit)
+        return latest_articles(rest or DEFAULT_SQLITE_PATH, limit)
     if scheme == "jsonl" and Path(rest).exists():
         lines = Path(rest).read_bytes().splitlines()
         return [orjson.loads(line) for line in lines[-limit:] if line.strip()]

@@ -14,14 +14,9 @@ from pipeline.stripping import html as html_path
 from pipeline.stripping.lines import LineVerdict, classify_lines
 from pipeline.stripping.site_memory import SiteBoilerplateMemory
 from pipeline.stripping.text import Parts, assemble, mark_captions, split_text
-from pipeline.urls import canonical_url, host_of
+from pipeline.urls import canonical_url, site_key as site_of
 
 STRIPPER_VERSION = "1.0.0"
-
-
-def site_of(url: str | None) -> str | None:
-    """The site key for the memory: the canonical URL's host (no leading "www."), as news.raw's key."""
-    return (host_of(canonical_url(url)) or None) if url else None
 
 
 def looks_like_html(document: str | bytes) -> bool:

@@ -1,8 +1,8 @@
-"""Attribution extractor agent: news.clean -> news.enriched (pure stage: pipeline.processing.enrich)."""
+"""Attribution extractor agent: news.clean -> news.enriched (pure stage: newsflow.processing.enrich)."""
 
 from __future__ import annotations
 
-from pipeline.processing import enrich
+from newsflow.processing import enrich
 
 
 def register(pipeline) -> None:

@@ -1,7 +1,7 @@
 """Fetcher agents: the leader polls the feed list and hands new links to news.links, keyed
 by host; whoever owns a host's partition fetches its pages politely and publishes to news.raw.
 
-The crawling itself is ``pipeline.fetching.FeedCrawler`` (pure of Kafka).  Only the group
+The crawling itself is ``newsflow.fetching.FeedCrawler`` (pure of Kafka).  Only the group
 leader polls, so several workers never fetch a feed twice, and one worker owns each host,
 so per-host delays and robots.txt hold across the cluster.  Per-feed state (ETag,
 Last-Modified, adaptive interval, recent entries) goes to the compacted topic
@@ -15,10 +15,10 @@ import logging
 
 import orjson
 
-from pipeline.fetching import FeedCrawler, FeedEntry, FeedState, FetchStats, load_feeds
-from pipeline.kafka import NoBrokerError, raw_key, read_topic
-from pipeline.records import Link
-from pipeline.urls import site_key
+from newsflow.fetching import FeedCrawler, FeedEntry, FeedState, FetchStats, load_feeds
+from newsflow.records import Link
+from newsflow.stream.kafka import NoBrokerError, raw_key, read_topic
+from newsflow.urls import site_key
 
 log = logging.getLogger(__name__)
 

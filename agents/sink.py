@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from pipeline import codec
-from pipeline.deadletter import dead_letter
+from newsflow import codec
+from newsflow.deadletter import dead_letter
 
 log = logging.getLogger(__name__)
 RETRIES = 4
@@ -22,7 +22,7 @@ def register(pipeline) -> None:
 
     @pipeline.app.agent(pipeline.topic("news.enriched"), name="sink")
     async def sink(stream):
-        # The worker set the stores up before starting (pipeline.worker.setup_sinks).
+        # The worker set the stores up before starting (newsflow.stream.worker.setup_sinks).
         async for events in stream.take_events(config.sink_batch_size, within=config.sink_max_delay):
             await store_batch(pipeline, events)
 

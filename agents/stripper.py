@@ -1,4 +1,4 @@
-"""Boilerplate stripper agent: news.raw -> news.clean (pure stage: pipeline.processing.clean_document).
+"""Boilerplate stripper agent: news.raw -> news.clean (pure stage: newsflow.processing.clean_document).
 
 Lines a site repeats in most of its articles are learnt per site (``SiteBoilerplateMemory``).
 news.raw is keyed by site, so one stripper instance sees all of a site's pages, and the
@@ -13,10 +13,10 @@ import time
 
 import orjson
 
-from pipeline.processing import clean_document
-from pipeline.records import RawDocument
-from pipeline.stripping import SiteBoilerplateMemory
-from pipeline.urls import site_key
+from newsflow.processing import clean_document
+from newsflow.records import RawDocument
+from newsflow.stripping import SiteBoilerplateMemory
+from newsflow.urls import site_key
 
 SNAPSHOT_EVERY = 30.0  # seconds between table writes for one site: bounds changelog traffic
 

@@ -2,7 +2,7 @@
 
 Usage: ``python -m bench.attribution [--split dev|train] [--data DIR]``
 
-Runs :func:`pipeline.attribution.find_attributions` on every article, writes
+Runs :func:`newsflow.attribution.find_attributions` on every article, writes
 the predictions to a temporary JSONL file, runs the shared scorer for the
 headline views and prints them with throughput (time inside
 ``find_attributions`` only, one core) and per-article latency.  The data is
@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.attribution import ATTRIBUTOR_VERSION, find_attributions
+from newsflow.attribution import ATTRIBUTOR_VERSION, find_attributions
 
 SPLITS = {"dev": "polnear_dev.jsonl", "train": "polnear_train_sample.jsonl"}
 VIEWS = (

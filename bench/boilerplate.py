@@ -3,7 +3,7 @@
     python -m bench.boilerplate [--data DIR] [--limit N]
 
 Runs the benchmark's own ``evaluate.py`` (its metrics, its timing) with trafilatura's
-defaults and ``pipeline.stripping:html_to_text`` side by side, then prints one table:
+defaults and ``newsflow.stripping:html_to_text`` side by side, then prints one table:
 F1, P, R, pages/s and the share of "without" snippets left in, plus the issue-4 bars.
 
 The benchmark lives outside the repository (evaluation-only data): ``../shared/bench/``
@@ -41,7 +41,7 @@ def evaluate(data: Path, limit: int | None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "results.json"
         cmd = [sys.executable, str(script), "--data", str(data), "-b", *SETS, "-e", THEIRS,
-               "--func", "pipeline.stripping:html_to_text", "--name", OURS, "--n-bootstrap", "0", "--json", str(out)]
+               "--func", "newsflow.stripping:html_to_text", "--name", OURS, "--n-bootstrap", "0", "--json", str(out)]
         if limit:
             cmd += ["--limit", str(limit)]
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])))

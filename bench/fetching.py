@@ -17,8 +17,8 @@ import random
 import time
 import tracemalloc
 
-from pipeline.fetching import FeedCrawler, FeedState, FetchSettings, SeenUrls
-from pipeline.fetching.schedule import entry_key
+from newsflow.fetching import FeedCrawler, FeedState, FetchSettings, SeenUrls
+from newsflow.fetching.schedule import entry_key
 from tests.fetch_server import RSS, FetchServer, Route, article_html, rss_feed
 
 WORDS = ("government minister said budget election court police city council report market "
@@ -35,7 +35,7 @@ def _article(seed: int) -> str:
 async def _serve(hosts: int, articles: int) -> FetchServer:
     """A server with one RSS feed of ``articles`` items per host."""
     server = await FetchServer(n_hosts=hosts).start()
-    items = [{"link": "{base}/a/%d" % i, "title": f"A{i}"} for i in range(articles)]
+    items = [{"link": f"{{base}}/a/{i}", "title": f"A{i}"} for i in range(articles)]
     server.add("/rss", Route(rss_feed(items), content_type=RSS))
     for i in range(articles):
         server.add(f"/a/{i}", Route(_article(i)))

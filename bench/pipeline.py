@@ -37,13 +37,13 @@ from pathlib import Path
 
 import orjson
 
-from pipeline import codec, schemas
-from pipeline.broker import EmbeddedBroker
-from pipeline.kafka import ensure_topics, producer, raw_key
-from pipeline.processing import clean_document, enrich
-from pipeline.records import RawDocument
-from pipeline.replay import iter_documents, make_document
-from pipeline.topics import TopicNames
+from newsflow import codec, schemas
+from newsflow.processing import clean_document, enrich
+from newsflow.records import RawDocument
+from newsflow.replay import iter_documents, make_document
+from newsflow.stream.broker import EmbeddedBroker
+from newsflow.stream.kafka import ensure_topics, producer, raw_key
+from newsflow.topics import TopicNames
 
 REPO = Path(__file__).resolve().parent.parent
 NAMES = TopicNames()
@@ -278,7 +278,7 @@ class Sampler:
         while not self._stop.wait(self.interval):
             self.sample()
 
-    def __enter__(self) -> "Sampler":
+    def __enter__(self) -> Sampler:
         self.sample()
         threading.Thread(target=self.run, daemon=True).start()
         return self
@@ -292,7 +292,7 @@ def start_worker(bootstrap: str, folder: Path, sink_spec: str, profile: Path | N
     """``newsflow run`` against our broker, logging to ``folder/worker.log`` (under cProfile with ``profile``)."""
     env = {**os.environ, "NEWSFLOW_SINK_MAX_DELAY": "0.2"}
     runner = ["-m", "cProfile", "-o", str(profile.resolve())] if profile else []
-    cmd = [sys.executable, *runner, "-m", "pipeline.cli", "run", "--broker", bootstrap, "--data-dir", str(folder),
+    cmd = [sys.executable, *runner, "-m", "newsflow.cli", "run", "--broker", bootstrap, "--data-dir", str(folder),
            "--sink", sink_spec, "--log-level", "warning"]
     with open(folder / "worker.log", "wb") as log:
         return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -23,8 +23,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from pipeline.records import Attribution, CleanArticle, EnrichedArticle
-from pipeline.sinks import open_sink
+from newsflow.records import Attribution, CleanArticle, EnrichedArticle
+from newsflow.sinks import open_sink
 
 WORDS = ("the council budget river bridge minister election court market storm school "
          "health police report city village energy price week plan vote union").split()

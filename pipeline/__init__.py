@@ -10,17 +10,17 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "strip_boilerplate": "pipeline.stripping",
-    "find_attributions": "pipeline.attribution",
-    "extract": "pipeline.processing",
-    "clean_document": "pipeline.processing",
-    "enrich": "pipeline.processing",
-    "RawDocument": "pipeline.records",
-    "CleanArticle": "pipeline.records",
-    "EnrichedArticle": "pipeline.records",
-    "Attribution": "pipeline.records",
-    "Removal": "pipeline.records",
-    "DeadLetter": "pipeline.records",
+    "strip_boilerplate": "newsflow.stripping",
+    "find_attributions": "newsflow.attribution",
+    "extract": "newsflow.processing",
+    "clean_document": "newsflow.processing",
+    "enrich": "newsflow.processing",
+    "RawDocument": "newsflow.records",
+    "CleanArticle": "newsflow.records",
+    "EnrichedArticle": "newsflow.records",
+    "Attribution": "newsflow.records",
+    "Removal": "newsflow.records",
+    "DeadLetter": "newsflow.records",
     "Config": "pipeline.config",
     "open_sink": "pipeline.sinks",
 }
@@ -30,7 +30,7 @@ __all__ = sorted(_EXPORTS)
 
 def __getattr__(name: str):
     if name not in _EXPORTS:
-        raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+        raise AttributeError(f"module 'newsflow' has no attribute {name!r}")
     return getattr(importlib.import_module(_EXPORTS[name]), name)
 
 

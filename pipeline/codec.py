@@ -6,9 +6,9 @@ from typing import TypeVar
 
 import orjson
 
-from pipeline import schemas
-from pipeline.records import Record
-from pipeline.topics import TOPIC_RECORDS
+from newsflow import schemas
+from newsflow.records import Record
+from newsflow.topics import TOPIC_RECORDS
 
 R = TypeVar("R", bound=Record)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 DEFAULT_DATA_DIR = Path("data")
 
@@ -41,7 +42,7 @@ class Config:
     validate_output: bool = False  # check every produced message against its schema
     log_level: str = "warning"
     metrics_port: int | None = None  # serve Prometheus /metrics on 127.0.0.1:PORT
-    # Fetcher (pipeline.fetching.FetchSettings has every knob; these are the ones users set most).
+    # Fetcher (newsflow.fetching.FetchSettings has every knob; these are the ones users set most).
     feeds: Path | None = None  # feed list: one URL per line, or TOML with [[feed]] tables
     contact_url: str | None = None  # sent in the User-Agent so site owners can reach the operator
     min_host_delay: float = 1.0
@@ -52,7 +53,7 @@ class Config:
 
     def fetch_settings(self):
         """The fetcher's own frozen settings, derived from this configuration."""
-        from pipeline.fetching import FetchSettings
+        from newsflow.fetching import FetchSettings
 
         return FetchSettings(contact_url=self.contact_url, min_host_delay=self.min_host_delay,
                              global_concurrency=self.global_concurrency,

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline.attribution import ATTRIBUTOR_VERSION, find_attributions
-from pipeline.records import CleanArticle, EnrichedArticle, RawDocument
-from pipeline.stripping import strip_boilerplate
+from newsflow.attribution import ATTRIBUTOR_VERSION, find_attributions
+from newsflow.records import CleanArticle, EnrichedArticle, RawDocument
+from newsflow.stripping import strip_boilerplate
 
 
 def clean_document(raw: RawDocument, *, site_memory=None) -> CleanArticle:

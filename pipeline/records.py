@@ -1,7 +1,7 @@
 """Records that travel on the topics.
 
 Each record is a frozen dataclass whose ``to_dict()`` is exactly the JSON value
-described by the topic's schema in ``schemas/`` (see ``pipeline.schemas``), and
+described by the topic's schema in ``schemas/`` (see ``newsflow.schemas``), and
 whose ``from_dict()`` reads it back.  The records are the contract; agents and
 sinks never pass loose dicts around.
 """

@@ -10,15 +10,16 @@ nothing is lost silently.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import orjson
 
-from pipeline.records import RawDocument, content_id, url_id
-from pipeline.urls import canonical_url
+from newsflow.records import RawDocument, content_id, url_id
+from newsflow.urls import canonical_url
 
 SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".warc", ".warc.gz")
 
@@ -34,7 +35,7 @@ class ReplayProblem:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def make_document(body: str, *, content_type: str, url: str | None = None, title: str | None = None,
@@ -148,8 +149,8 @@ def _record_or_problem(record: Any, path: str, number: int) -> RawDocument | Rep
 
 def read_warc(path: Path) -> Iterator[RawDocument]:
     """HTML response records of a WARC file (ours, or Common Crawl CC-NEWS)."""
-    from pipeline.fetching.decoding import acceptable, decode_text
-    from pipeline.fetching.warc import iter_warc_records
+    from newsflow.fetching.decoding import acceptable, decode_text
+    from newsflow.fetching.warc import iter_warc_records
 
     for record in iter_warc_records(path):
         content_type = record.headers.get("content-type")

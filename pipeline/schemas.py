@@ -1,33 +1,35 @@
-"""The published JSON Schemas (``schemas/``): loading and validation.
+"""The published JSON Schemas (``schemas/`` in the repository): loading and validation.
 
-The files in ``schemas/`` are the public contract for downstream consumers;
-``pipeline.records`` produces exactly what they describe (a test keeps both in step).
+The files ship as package data (``newsflow.published_schemas``) and load with
+``importlib.resources``, so a wheel install finds them.  They are the public contract for downstream consumers;
+``newsflow.records`` produces exactly what they describe (a test keeps both in step).
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
-from pathlib import Path
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator
 
-from pipeline.topics import TOPIC_RECORDS
+from newsflow.topics import TOPIC_RECORDS
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_PACKAGE = "newsflow.published_schemas"
 
 
 class SchemaError(ValueError):
     """A message does not match its topic's schema."""
 
 
-def schema_path(base_topic: str) -> Path:
-    return SCHEMA_DIR / f"{base_topic}.json"
+def schema_path(base_topic: str) -> Traversable:
+    return resources.files(SCHEMA_PACKAGE) / f"{base_topic}.json"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(base_topic: str) -> dict[str, Any]:
     """The schema of a topic's values, by base name (``news.raw``)."""
     if base_topic not in TOPIC_RECORDS:
@@ -35,13 +37,13 @@ def load_schema(base_topic: str) -> dict[str, Any]:
     return json.loads(schema_path(base_topic).read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(base_topic: str) -> Draft202012Validator:
     """The reference validator, for readable error messages."""
     return Draft202012Validator(load_schema(base_topic))
 
 
-@lru_cache(maxsize=None)
+@cache
 def fast_validator(base_topic: str):
     """A compiled validator (Rust): every message is checked, so the check must be cheap
     (the pure-Python one cost more than stripping and attribution on short articles)."""

@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from pipeline.sinks.sqlite import connect
+from newsflow.sinks.sqlite import connect
 
 SEARCH = """
     SELECT a.id, a.title, a.url, a.published, a.language,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.records import CleanArticle, DeadLetter, EnrichedArticle, Link, RawDocument
+from newsflow.records import CleanArticle, DeadLetter, EnrichedArticle, Link, RawDocument
 
 # topic base name -> record type of its values (and the schema file that describes it)
 TOPIC_RECORDS = {

@@ -31,10 +31,10 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2, what: str 
     pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
-def newsflow(*args: str, env: dict | None = None, timeout: float = 120, cwd: Path | None = None,
+def run_cli(*args: str, env: dict | None = None, timeout: float = 120, cwd: Path | None = None,
              input: str | None = None) -> subprocess.CompletedProcess:
     """Run the real CLI in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "newsflow.cli", *args], capture_output=True, text=True,
                           timeout=timeout, cwd=cwd or REPO, env={**os.environ, **(env or {})}, input=input)
 
 
@@ -74,12 +74,12 @@ class Worker:
         return True
 
 
-from pipeline.broker import free_port  # noqa: E402
+from newsflow.stream.broker import free_port  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def broker():
-    from pipeline.broker import EmbeddedBroker
+    from newsflow.stream.broker import EmbeddedBroker
 
     with EmbeddedBroker() as running:
         yield running
@@ -111,7 +111,7 @@ def worker(broker, postgres_schema, tmp_path_factory) -> Worker:
     postgres_url = f"{POSTGRES_URL}?schema={postgres_schema}"
     metrics_port = free_port()
     env = {**os.environ, "NEWSFLOW_SINK_MAX_DELAY": "0.2", "NEWSFLOW_VALIDATE_OUTPUT": "true"}
-    cmd = [sys.executable, "-m", "pipeline.cli", "run", "--broker", broker.bootstrap, "--data-dir", str(folder),
+    cmd = [sys.executable, "-m", "newsflow.cli", "run", "--broker", broker.bootstrap, "--data-dir", str(folder),
            "--sink", f"sqlite:{sqlite_path}", "--sink", f"jsonl:{jsonl_path}", "--sink", postgres_url,
            "--log-level", "info", "--metrics-port", str(metrics_port)]
     with open(log_path, "wb") as log:
@@ -119,7 +119,7 @@ def worker(broker, postgres_schema, tmp_path_factory) -> Worker:
     running = Worker(broker.bootstrap, sqlite_path, jsonl_path, postgres_url, process, log_path, metrics_port)
     probe = folder / "probe.txt"
     probe.write_text(f"Readiness probe {uuid.uuid4()}\n\nThe worker is ready when this is stored.\n")
-    result = newsflow("replay", "--broker", broker.bootstrap, str(probe))
+    result = run_cli("replay", "--broker", broker.bootstrap, str(probe))
     assert result.returncode == 0, result.stderr
     running.wait_stored(doc_id(probe), timeout=120)
     yield running
@@ -132,7 +132,7 @@ def worker(broker, postgres_schema, tmp_path_factory) -> Worker:
 
 def doc_id(path: Path) -> str:
     """The id replay gives the single document in ``path``."""
-    from pipeline.replay import iter_documents
+    from newsflow.replay import iter_documents
 
     (document,) = list(iter_documents([path]))
     return document.id

@@ -55,7 +55,7 @@ class FetchServer:
         self.port = 0
         self._runner: web.AppRunner | None = None
 
-    async def start(self) -> "FetchServer":
+    async def start(self) -> FetchServer:
         """Listen on one port on every address."""
         app = web.Application()
         app.router.add_route("GET", "/{tail:.*}", self._handle)

@@ -1,6 +1,6 @@
 """Attribution extraction ("who said what"), rule-based and pure Python.
 
-``find_attributions(text)`` returns :class:`pipeline.records.Attribution`
+``find_attributions(text)`` returns :class:`newsflow.records.Attribution`
 records with character spans into ``text``.  The stages, one module each:
 
 1. ``quotes``, ``segment``  quote-mark pairing, paragraphs, quote-aware tokens, sentences;

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from ..records import Attribution
 from .clauses import Cand
-from .phrases import sentence_candidates
 from .frames import colon_intro, dash_frame, fronted_frame, intro_frame, tail_frame
+from .phrases import sentence_candidates
 from .segment import Paragraph, Tok
 from .speakers import np_left, resolve_all
 

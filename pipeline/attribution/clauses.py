@@ -18,8 +18,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cues import (ADJUNCT_PREPS, CUE_FORMS, EVIDENCE_HEADS, INFINITIVE_OK, NOUN_FORMS, OBJECT_VERBS, PARTICLES,
-                   WEEKDAYS, Cue)
+from .cues import (
+    ADJUNCT_PREPS,
+    CUE_FORMS,
+    EVIDENCE_HEADS,
+    INFINITIVE_OK,
+    NOUN_FORMS,
+    OBJECT_VERBS,
+    PARTICLES,
+    WEEKDAYS,
+    Cue,
+)
 from .segment import Tok
 from .speakers import PRONOUNS, skip_aux_left, source_left, source_right
 

@@ -12,8 +12,18 @@
 
 from __future__ import annotations
 
-from .clauses import (CLAUSE_CONJ, Cand, at_cue, content_right, cue_at, left_content, skip_adjuncts,
-                      tail_is_adjunct, trim_end, until_comma)
+from .clauses import (
+    CLAUSE_CONJ,
+    Cand,
+    at_cue,
+    content_right,
+    cue_at,
+    left_content,
+    skip_adjuncts,
+    tail_is_adjunct,
+    trim_end,
+    until_comma,
+)
 from .cues import AUXILIARIES, CUE_FORMS, CUE_NOUNS, EVIDENCE_HEADS, MEDIA_NOUNS, NOT_SPEAKERS, SPEECH_NOUNS
 from .segment import Tok
 from .speakers import source_left

@@ -11,7 +11,7 @@ import importlib
 import logging
 import sys
 
-from pipeline.config import ConfigError, build_config
+from newsflow.config import ConfigError, build_config
 
 COMMANDS = ("run", "replay", "extract", "tail", "search", "quotes", "schemas", "dlq", "feeds")
 
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsflow", description="newsflow: fetch, strip, attribute and store news through Kafka topics.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"pipeline.cli.{name}")
+        module = importlib.import_module(f"newsflow.cli.{name}")
         sub = subparsers.add_parser(name, help=module.__doc__.splitlines()[0], description=module.__doc__)
         common_options(sub)
         module.add_arguments(sub)

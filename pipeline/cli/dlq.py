@@ -13,9 +13,9 @@ import sys
 
 import orjson
 
-from pipeline.kafka import producer, read_topic, resolve_bootstrap
-from pipeline.replay import now_iso
-from pipeline.topics import TopicNames
+from newsflow.replay import now_iso
+from newsflow.stream.kafka import producer, read_topic, resolve_bootstrap
+from newsflow.topics import TopicNames
 
 REPLAY_GROUP = "newsflow-dlq-replay"
 

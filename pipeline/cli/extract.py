@@ -11,15 +11,14 @@ import sys
 import orjson
 
 
-
 def add_arguments(parser) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH|-")
     parser.add_argument("--pretty", action="store_true", help="indented JSON")
 
 
 def run(args, config) -> int:
-    from pipeline.processing import extract
-    from pipeline.replay import ReplayProblem
+    from newsflow.processing import extract
+    from newsflow.replay import ReplayProblem
 
     option = orjson.OPT_INDENT_2 if args.pretty else 0
     failures = 0
@@ -35,8 +34,8 @@ def run(args, config) -> int:
 
 def documents(paths):
     """Documents in argument order; ``-`` is standard input (HTML recognised by its markup)."""
-    from pipeline.replay import iter_documents, make_document
-    from pipeline.stripping.strip import looks_like_html
+    from newsflow.replay import iter_documents, make_document
+    from newsflow.stripping.strip import looks_like_html
 
     for path in paths:
         if path != "-":

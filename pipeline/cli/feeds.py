@@ -18,7 +18,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args, config) -> int:
-    from pipeline.fetching import add_feed, list_feeds, remove_feed
+    from newsflow.fetching import add_feed, list_feeds, remove_feed
 
     path = Path(args.file) if args.file else (config.feeds or Path("feeds.txt"))
     if args.action == "list":

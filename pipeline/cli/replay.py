@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from pipeline.kafka import replay_files
+from newsflow.stream.kafka import replay_files
 
 
 def add_arguments(parser) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 
-
 def add_arguments(parser) -> None:
     parser.add_argument("--replay", nargs="+", action="extend", default=[], metavar="PATH",
                         help="files or folders to replay into news.raw")
@@ -48,13 +47,14 @@ def run(args, config) -> int:
     for path in args.replay:
         if not Path(path).exists():
             raise FileNotFoundError(f"--replay: no such file or folder: {path}")
-    from pipeline.worker import RunOptions, run as run_worker  # loads faust: only when running
+    from newsflow.stream.worker import RunOptions  # loads faust: only when running
+    from newsflow.stream.worker import run as run_worker
 
     options = RunOptions(replay=[Path(p) for p in args.replay], exit_when_idle=args.exit_when_idle,
                          quiet=args.quiet)
     code = run_worker(config, options)
     if args.exit_when_idle and not args.quiet:
-        from pipeline.cli.summary import print_summary
+        from newsflow.cli.summary import print_summary
 
         print_summary(config.default_sinks)
     return code

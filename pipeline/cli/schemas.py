@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import orjson
 
-from pipeline.schemas import all_schemas, load_schema
+from newsflow.schemas import all_schemas, load_schema
 
 
 def add_arguments(parser) -> None:

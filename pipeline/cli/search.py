@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipeline.cli.summary import sqlite_path
-from pipeline.store_queries import search
+from newsflow.cli.summary import sqlite_path
+from newsflow.store_queries import search
 
 
 def add_arguments(parser) -> None:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import orjson
 
-from pipeline.config import Config
-from pipeline.sinks.sqlite import DEFAULT_PATH as DEFAULT_SQLITE_PATH
-from pipeline.store_queries import latest_articles
+from newsflow.config import Config
+from newsflow.sinks.sqlite import DEFAULT_PATH as DEFAULT_SQLITE_PATH
+from newsflow.store_queries import latest_articles
 
 
 def sqlite_path(explicit: str | None, config: Config) -> Path:

@@ -8,8 +8,8 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from pipeline.kafka import read_topic, resolve_bootstrap
-from pipeline.topics import TOPIC_RECORDS, TopicNames
+from newsflow.stream.kafka import read_topic, resolve_bootstrap
+from newsflow.topics import TOPIC_RECORDS, TopicNames
 
 
 def add_arguments(parser) -> None:

@@ -8,8 +8,9 @@ Typical use (an agent wraps this; tests call it directly)::
         await crawler.run_forever(stop_event)
 """
 
+from ..urls import canonical_url
 from .crawler import FeedCrawler, PollReport, SeenStore, build_document
-from .dedup import NearDuplicates, SeenUrls, canonicalize, fingerprint
+from .dedup import NearDuplicates, SeenUrls, fingerprint
 from .feedlist import FeedSpec, add_feed, list_feeds, load_feeds, remove_feed, save_feeds
 from .feeds import FeedEntry, ParsedFeed, parse_feed
 from .http import BlockedAddress, FetchResult, HttpClient, is_public_address
@@ -24,6 +25,6 @@ __all__ = [
     "BlockedAddress", "FeedCrawler", "FeedEntry", "FeedSpec", "FeedState", "FetchResult",
     "FetchSettings", "FetchStats", "HostScheduler", "HttpClient", "NearDuplicates", "ParsedFeed",
     "PollReport", "RobotsCache", "SeenStore", "SeenUrls", "WarcRecord", "WarcWriter", "add_feed",
-    "build_document", "canonicalize", "fingerprint", "is_public_address", "iter_warc_records",
+    "build_document", "canonical_url", "fingerprint", "is_public_address", "iter_warc_records",
     "list_feeds", "load_feeds", "parse_feed", "remove_feed", "save_feeds",
 ]

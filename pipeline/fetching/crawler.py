@@ -11,13 +11,15 @@ import asyncio
 import dataclasses
 import logging
 import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Iterable, Mapping, Protocol
+from typing import Protocol
 
 from ..records import RawDocument, url_id
-from .dedup import NearDuplicates, SeenUrls, canonicalize, fingerprint, page_text
-from .feeds import FeedEntry, ParsedFeed, parse_feed
+from ..urls import canonical_url
+from .dedup import NearDuplicates, SeenUrls, fingerprint, page_text
 from .feedlist import FeedSpec
+from .feeds import FeedEntry, ParsedFeed, parse_feed
 from .http import FetchResult, HttpClient
 from .metadata import article_metadata, parse_html
 from .politeness import HostScheduler
@@ -101,7 +103,7 @@ class FeedCrawler:
         self.totals = PollReport()  # everything done since construction
         self.set_feeds(feeds)
 
-    async def __aenter__(self) -> "FeedCrawler":
+    async def __aenter__(self) -> FeedCrawler:
         await self.client.open()
         return self
 
@@ -260,7 +262,7 @@ class FeedCrawler:
         another feed, so they neither get fetched again nor count as news.
         """
         fresh = [e for e in entries if not state.has_seen(entry_key(e.link, e.updated))]
-        wanted = [self.seen.should_fetch(canonicalize(e.link), e.updated) for e in fresh]
+        wanted = [self.seen.should_fetch(canonical_url(e.link), e.updated) for e in fresh]
         new = [e for e, want in zip(fresh, wanted) if want]
         known = [entry_key(e.link, e.updated) for e, want in zip(fresh, wanted) if not want]
         report.new_entries += len(new)
@@ -286,7 +288,7 @@ class FeedCrawler:
         """Fetch and publish one feed entry, politely; False when a transient failure
         (timeout, 5xx, 429, robots.txt unreachable) says to try again later."""
         report = report if report is not None else PollReport()
-        canonical = canonicalize(entry.link)
+        canonical = canonical_url(entry.link)
         if not self.seen.should_fetch(canonical, entry.updated) or canonical in self._inflight:
             return True
         self._inflight.add(canonical)
@@ -366,7 +368,7 @@ def build_document(result: FetchResult, entry: FeedEntry | None = None) -> RawDo
     html = result.text or ""
     tree = parse_html(html)
     meta = article_metadata(html, result.final_url, entry, result.headers.get("content-language"), tree)
-    canonical = canonicalize(result.final_url)
+    canonical = canonical_url(result.final_url)
     return RawDocument(
         id=url_id(canonical), body=html, content_type="text/html", url=result.final_url,
         canonical_url=canonical, title=meta.title, origin="feed", fetched_at=result.fetched_at,

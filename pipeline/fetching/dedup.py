@@ -7,8 +7,6 @@ from typing import Any
 
 from trafilatura.deduplication import Simhash
 
-from pipeline.urls import canonical_url as canonicalize  # one definition of URL identity
-
 
 class SeenUrls:
     """Bounded memory of canonical URL -> the ``updated`` stamp we fetched it at.
@@ -46,7 +44,7 @@ class SeenUrls:
         return {"max_size": self.max_size, "items": list(self._items.items())}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "SeenUrls":
+    def from_dict(cls, data: dict[str, Any]) -> SeenUrls:
         """Rebuild from ``to_dict`` output."""
         store = cls(int(data.get("max_size", 200_000)))
         for url, updated in data.get("items", []):

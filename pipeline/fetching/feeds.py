@@ -8,7 +8,7 @@ import gzip
 import io
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -191,7 +191,7 @@ def _iso_struct(value: time.struct_time | None) -> str | None:
     """feedparser's UTC ``struct_time`` as ISO 8601 with a ``Z``."""
     if not value:
         return None
-    stamp = datetime.fromtimestamp(calendar.timegm(value), timezone.utc)
+    stamp = datetime.fromtimestamp(calendar.timegm(value), UTC)
     return stamp.isoformat().replace("+00:00", "Z")
 
 
@@ -205,7 +205,7 @@ def _iso_text(value: Any) -> str | None:
         return _iso_struct(parse_feed_date(value)) or value.strip()  # RFC 822 and friends
     if stamp.tzinfo is None:
         return stamp.isoformat()  # a bare date or local time: keep what we were told
-    return stamp.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return stamp.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _clean(value: Any) -> str | None:

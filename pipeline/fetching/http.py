@@ -13,10 +13,11 @@ import asyncio
 import email.utils
 import ipaddress
 import socket
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -77,7 +78,7 @@ class FetchResult:
 
 def utc_now() -> str:
     """The current time as an ISO 8601 UTC string with a ``Z``."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def is_public_address(address: str) -> bool:
@@ -122,8 +123,8 @@ def parse_retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class HttpClient:
@@ -136,7 +137,7 @@ class HttpClient:
     """
 
     def __init__(self, settings: FetchSettings, stats: FetchStats | None = None,
-                 scheduler: HostScheduler | None = None, warc: "WarcWriter | None" = None,
+                 scheduler: HostScheduler | None = None, warc: WarcWriter | None = None,
                  address_policy: Callable[[str], bool] | None = None) -> None:
         self.settings = settings
         if address_policy is None and not settings.allow_private_addresses:
@@ -147,7 +148,7 @@ class HttpClient:
         self.warc = warc
         self._session: aiohttp.ClientSession | None = None
 
-    async def __aenter__(self) -> "HttpClient":
+    async def __aenter__(self) -> HttpClient:
         await self.open()
         return self
 

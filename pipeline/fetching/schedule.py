@@ -39,7 +39,7 @@ class FeedState:
     seen: list[str] = field(default_factory=list)  # entry fingerprints, oldest first
 
     @classmethod
-    def new(cls, feed_url: str, settings: FetchSettings, interval: float | None = None) -> "FeedState":
+    def new(cls, feed_url: str, settings: FetchSettings, interval: float | None = None) -> FeedState:
         """State for a feed never polled: due at once."""
         if interval is None:
             return cls(feed_url, settings.default_poll_interval)
@@ -50,7 +50,7 @@ class FeedState:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "FeedState":
+    def from_dict(cls, data: dict[str, Any]) -> FeedState:
         """Rebuild from ``to_dict`` output; unknown keys are an error."""
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - names)

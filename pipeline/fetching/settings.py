@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 DEFAULT_USER_AGENT = "newsflow/0.1"
 
@@ -65,7 +66,7 @@ class FetchSettings:
         return self.user_agent.split("/", 1)[0].strip() or "*"
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> "FetchSettings":
+    def from_mapping(cls, values: Mapping[str, Any]) -> FetchSettings:
         """Build from a parsed config section; unknown keys are an error."""
         names = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - names)
@@ -73,7 +74,7 @@ class FetchSettings:
             raise ValueError(f"unknown fetch settings: {', '.join(unknown)}")
         return cls(**dict(values))
 
-    def replace(self, **changes: Any) -> "FetchSettings":
+    def replace(self, **changes: Any) -> FetchSettings:
         """A copy with some settings changed (validated again)."""
         return dataclasses.replace(self, **changes)
 

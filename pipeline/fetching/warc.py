@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
 from io import BytesIO
-from typing import IO, Iterator, NamedTuple
+from typing import IO, NamedTuple
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -53,7 +54,7 @@ class WarcWriter:
         """Close the file."""
         self._handle.close()
 
-    def __enter__(self) -> "WarcWriter":
+    def __enter__(self) -> WarcWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:

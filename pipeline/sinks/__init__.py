@@ -10,10 +10,10 @@ Specs (``open_sink``):
 
 from __future__ import annotations
 
-from pipeline.sinks.base import BatchingSink, Sink, SinkStats, content_hash, mask_url
-from pipeline.sinks.jsonl import JsonlSink
-from pipeline.sinks.sqlite import DEFAULT_PATH as DEFAULT_SQLITE_PATH
-from pipeline.sinks.sqlite import SqliteSink
+from newsflow.sinks.base import BatchingSink, Sink, SinkStats, content_hash, mask_url
+from newsflow.sinks.jsonl import JsonlSink
+from newsflow.sinks.sqlite import DEFAULT_PATH as DEFAULT_SQLITE_PATH
+from newsflow.sinks.sqlite import SqliteSink
 
 __all__ = [
     "BatchingSink", "JsonlSink", "Sink", "SinkSpecError", "SinkStats", "SqliteSink",
@@ -51,7 +51,7 @@ def open_sink(spec: str, **batching) -> Sink:
     if scheme == "sqlite":
         return SqliteSink(rest or DEFAULT_SQLITE_PATH, **batching)
     if scheme in ("postgresql", "postgres"):
-        from pipeline.sinks.postgres import PostgresSink  # psycopg loads only when used
+        from newsflow.sinks.postgres import PostgresSink  # psycopg loads only when used
 
         try:
             return PostgresSink(spec, **batching)

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import orjson
 
-from pipeline.records import EnrichedArticle
+from newsflow.records import EnrichedArticle
 
 DEFAULT_BATCH_SIZE = 100
 DEFAULT_MAX_DELAY = 1.0  # seconds an added article may wait before the batch is due

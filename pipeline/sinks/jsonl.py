@@ -21,8 +21,8 @@ from pathlib import Path
 
 import orjson
 
-from pipeline.records import EnrichedArticle
-from pipeline.sinks.base import BatchingSink, content_hash, record_json
+from newsflow.records import EnrichedArticle
+from newsflow.sinks.base import BatchingSink, content_hash, record_json
 
 log = logging.getLogger(__name__)
 

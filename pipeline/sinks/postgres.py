@@ -22,10 +22,15 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
-from pipeline.records import EnrichedArticle
-from pipeline.sinks.base import BatchingSink, content_hash, mask_url
-from pipeline.sinks.rows import (
-    ARTICLE_COLUMNS, ATTRIBUTION_COLUMNS, JSON_COLUMNS, article_row, attribution_rows, speakers_of,
+from newsflow.records import EnrichedArticle
+from newsflow.sinks.base import BatchingSink, content_hash, mask_url
+from newsflow.sinks.rows import (
+    ARTICLE_COLUMNS,
+    ATTRIBUTION_COLUMNS,
+    JSON_COLUMNS,
+    article_row,
+    attribution_rows,
+    speakers_of,
 )
 
 MIGRATION_LOCK = 0x6E657773  # advisory lock key ("news")

@@ -11,8 +11,8 @@ from typing import Any
 
 import orjson
 
-from pipeline.records import EnrichedArticle
-from pipeline.sinks.base import record_json
+from newsflow.records import EnrichedArticle
+from newsflow.sinks.base import record_json
 
 ARTICLE_COLUMNS = (
     "id", "url", "title", "body", "published", "language", "authors", "tags", "captions",

@@ -21,16 +21,20 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from pipeline.records import EnrichedArticle
-from pipeline.sinks.base import BatchingSink, content_hash
-from pipeline.sinks.rows import (
-    ARTICLE_COLUMNS, ATTRIBUTION_COLUMNS, article_row, attribution_rows, speakers_of,
+from newsflow.records import EnrichedArticle
+from newsflow.sinks.base import BatchingSink, content_hash
+from newsflow.sinks.rows import (
+    ARTICLE_COLUMNS,
+    ATTRIBUTION_COLUMNS,
+    article_row,
+    attribution_rows,
+    speakers_of,
 )
 
 DEFAULT_PATH = Path("data") / "newsflow.sqlite3"
@@ -118,7 +122,7 @@ def _json(value: Any) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class SqliteSink(BatchingSink):

@@ -10,7 +10,7 @@ Modules, one concern each:
 * ``strip``       -- ``strip_boilerplate`` itself
 """
 
-from pipeline.stripping.site_memory import SiteBoilerplateMemory
-from pipeline.stripping.strip import STRIPPER_VERSION, html_to_text, strip_boilerplate
+from newsflow.stripping.site_memory import SiteBoilerplateMemory
+from newsflow.stripping.strip import STRIPPER_VERSION, html_to_text, strip_boilerplate
 
 __all__ = ["STRIPPER_VERSION", "SiteBoilerplateMemory", "html_to_text", "strip_boilerplate"]

@@ -21,8 +21,8 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
-from pipeline.stripping.lines import LineVerdict, classify_lines, norm
-from pipeline.stripping.restore import contains, insert_lists, lost_containers, missing_lists, neutralise, squash_lines
+from newsflow.stripping.lines import LineVerdict, classify_lines, norm
+from newsflow.stripping.restore import contains, insert_lists, lost_containers, missing_lists, neutralise, squash_lines
 
 # Class/id tokens that mark a lead, deck or standfirst paragraph.
 _LEAD_NAME = re.compile(

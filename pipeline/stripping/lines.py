@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from pipeline.stripping import lexicon as lx
+from newsflow.stripping import lexicon as lx
 
 SUBSTANTIAL = 100  # a line at least this long (with a sentence end) anchors the body zone
 SHORT = 160

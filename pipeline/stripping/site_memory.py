@@ -22,7 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.stripping.lines import norm
+from newsflow.stripping.lines import norm
 
 
 def line_key(line: str) -> str:
@@ -41,7 +41,7 @@ class SiteStats:
         return {"articles": self.articles, "counts": dict(self.counts)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "SiteStats":
+    def from_dict(cls, data: dict[str, Any]) -> SiteStats:
         return cls(articles=int(data["articles"]), counts={str(k): int(v) for k, v in data["counts"].items()})
 
 
@@ -113,7 +113,7 @@ class SiteBoilerplateMemory:
         return {"config": self.config(), "sites": {s: st.to_dict() for s, st in self._sites.items()}}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "SiteBoilerplateMemory":
+    def from_dict(cls, data: dict[str, Any]) -> SiteBoilerplateMemory:
         memory = cls(**data.get("config", {}))
         for site, stats in data.get("sites", {}).items():
             memory.load_site(site, stats)

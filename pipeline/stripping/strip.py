@@ -1,7 +1,7 @@
 """``strip_boilerplate``: one document in, one ``CleanArticle`` out.
 
 Chooses the HTML or plain-text path, applies the optional per-site memory,
-and fills the record (ids from ``pipeline.records``).  Pure: no broker, no I/O.
+and fills the record (ids from ``newsflow.records``).  Pure: no broker, no I/O.
 """
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ from __future__ import annotations
 import lxml.etree
 import lxml.html
 
-from pipeline.records import CleanArticle, content_id, url_id
-from pipeline.stripping import html as html_path
-from pipeline.stripping.lines import LineVerdict, classify_lines
-from pipeline.stripping.site_memory import SiteBoilerplateMemory
-from pipeline.stripping.text import Parts, assemble, mark_captions, split_text
-from pipeline.urls import canonical_url, site_key as site_of
+from newsflow.records import CleanArticle, content_id, url_id
+from newsflow.stripping import html as html_path
+from newsflow.stripping.lines import LineVerdict, classify_lines
+from newsflow.stripping.site_memory import SiteBoilerplateMemory
+from newsflow.stripping.text import Parts, assemble, mark_captions, split_text
+from newsflow.urls import canonical_url
+from newsflow.urls import site_key as site_of
 
 STRIPPER_VERSION = "1.0.0"
 

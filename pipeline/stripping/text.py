@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.records import Removal
-from pipeline.stripping import lexicon as lx
-from pipeline.stripping.lines import LineVerdict, classify_lines
+from newsflow.records import Removal
+from newsflow.stripping import lexicon as lx
+from newsflow.stripping.lines import LineVerdict, classify_lines
 
 _CAPTION_MAX = 250
 _TAG_PREFIX = re.compile(r"^\W{0,3}" + lx._alt(lx.TAG_PREFIXES) + r"\s*[:|]?\s*", re.IGNORECASE)

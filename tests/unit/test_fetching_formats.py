@@ -8,11 +8,11 @@ from io import BytesIO
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from pipeline.fetching import FetchStats, WarcWriter, build_document, iter_warc_records
-from pipeline.fetching.feeds import FeedEntry
-from pipeline.fetching.http import FetchResult
-from pipeline.fetching.metadata import article_metadata
-from pipeline.records import url_id
+from newsflow.fetching import FetchStats, WarcWriter, build_document, iter_warc_records
+from newsflow.fetching.feeds import FeedEntry
+from newsflow.fetching.http import FetchResult
+from newsflow.fetching.metadata import article_metadata
+from newsflow.records import url_id
 
 PAGE = ('<html lang="fr-FR"><head><title>Le titre</title><meta name="author" content="Marie Curie">'
         '<meta property="article:published_time" content="2024-03-05T08:00:00+01:00"></head>'

@@ -9,9 +9,20 @@ from collections import Counter
 
 import pytest_asyncio
 
-from pipeline.fetching import FeedCrawler, FeedSpec, FeedState, FetchSettings, iter_warc_records
-from tests.fetch_server import (ATOM, RSS, XML, FetchServer, Route, article_html, atom_feed,
-                                json_feed, news_sitemap, rss_feed, sitemap_index)
+from newsflow.fetching import FeedCrawler, FeedSpec, FeedState, FetchSettings, iter_warc_records
+from tests.fetch_server import (
+    ATOM,
+    RSS,
+    XML,
+    FetchServer,
+    Route,
+    article_html,
+    atom_feed,
+    json_feed,
+    news_sitemap,
+    rss_feed,
+    sitemap_index,
+)
 
 SETTINGS = FetchSettings(allow_private_addresses=True, min_host_delay=0.05, backoff_base=0.05,
                          connect_timeout=2.0, read_timeout=3.0, total_timeout=5.0, poll_jitter=0)
@@ -169,7 +180,7 @@ async def test_slow_and_failing_hosts_do_not_stall_others(server):
                                        {"link": "{base}/s/2", "title": "s2"}]), content_type=RSS),
                host=0)
     server.add("/rss", Route("boom", status=500), host=1)
-    server.add("/rss", Route(rss_feed([{"link": "{base}/f/%d" % i, "title": str(i)} for i in range(4)]),
+    server.add("/rss", Route(rss_feed([{"link": f"{{base}}/f/{i}", "title": str(i)} for i in range(4)]),
                              content_type=RSS), host=2)
     sink = Sink()
     feeds = [server.url("/rss", h) for h in range(3)]

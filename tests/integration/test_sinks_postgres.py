@@ -14,10 +14,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from pipeline.records import EnrichedArticle
-from pipeline.sinks import content_hash, open_sink
-from pipeline.sinks.postgres import PostgresSink
-from tests.test_sinks import deliver, make_article
+from newsflow.records import EnrichedArticle
+from newsflow.sinks import content_hash, open_sink
+from newsflow.sinks.postgres import PostgresSink
+from tests.unit.test_sinks import deliver, make_article
 
 pytestmark = pytest.mark.postgres
 

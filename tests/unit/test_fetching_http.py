@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import gzip
 
-import pytest
 import pytest_asyncio
 
-from pipeline.fetching import FetchSettings, FetchStats, HostScheduler, HttpClient
+from newsflow.fetching import FetchSettings, FetchStats, HostScheduler, HttpClient
 from tests.fetch_server import FetchServer, Route, article_html
 
 FAST = FetchSettings(allow_private_addresses=True, min_host_delay=0.0, backoff_base=0.05,

@@ -13,9 +13,9 @@ import orjson
 import psycopg
 import pytest
 
-from pipeline.records import url_id
-from pipeline.urls import canonical_url
-from tests.conftest import POSTGRES_URL, REPO, newsflow, wait_for
+from newsflow.records import url_id
+from newsflow.urls import canonical_url
+from tests.conftest import POSTGRES_URL, REPO, run_cli, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -44,7 +44,7 @@ def test_a_thousand_replayed_articles_all_arrive_once_in_every_store(worker, pos
     path.write_bytes(b"\n".join(orjson.dumps(r) for r in records))
     ids = {url_id(canonical_url(r["url"])) for r in records}
     for _ in range(2):  # delivered twice: still stored once
-        result = newsflow("replay", "--broker", worker.bootstrap, str(path))
+        result = run_cli("replay", "--broker", worker.bootstrap, str(path))
         assert result.returncode == 0 and "replayed 1000" in result.stderr, result.stderr
     wait_for(lambda: sqlite_count(worker, ids) == 1000, 240, interval=1, what="1000 articles in SQLite")
     wait_for(lambda: len(postgres_rows(postgres_schema, ids)) == 1000, 120, interval=1,
@@ -60,30 +60,30 @@ def test_a_thousand_replayed_articles_all_arrive_once_in_every_store(worker, pos
 
 def test_search_and_quotes_read_the_sqlite_store(worker, unique_article):
     path, article_id, title = unique_article()
-    assert newsflow("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
+    assert run_cli("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
     worker.wait_stored(article_id)
     word = title.split()[-1]  # the unique hex suffix
-    found = newsflow("search", word, "--db", str(worker.sqlite_path))
+    found = run_cli("search", word, "--db", str(worker.sqlite_path))
     assert found.returncode == 0 and article_id in found.stdout
-    quotes = newsflow("quotes", "--speaker", "ana ruiz", "--db", str(worker.sqlite_path))
+    quotes = run_cli("quotes", "--speaker", "ana ruiz", "--db", str(worker.sqlite_path))
     assert quotes.returncode == 0 and "This is a good day for the city" in quotes.stdout
 
 
 def test_dlq_list_and_replay_republish_to_the_source_topic(worker):
-    from tests.test_integration import produce, read_dlq
+    from tests.integration.test_integration import produce, read_dlq
 
     marker = uuid.uuid4().hex
     bad = orjson.dumps({"id": marker, "body": None, "content_type": "text/plain", "schema_version": 1})
     produce(worker.bootstrap, "news.raw", [bad])
     wait_for(lambda: [l for l in read_dlq(worker.bootstrap) if marker in l["payload"]], 30, what="first letter")
-    listed = newsflow("dlq", "list", "--broker", worker.bootstrap, "--stage", "stripper")
+    listed = run_cli("dlq", "list", "--broker", worker.bootstrap, "--stage", "stripper")
     assert listed.returncode == 0 and "stripper from news.raw" in listed.stdout
-    replayed = newsflow("dlq", "replay", "--broker", worker.bootstrap)
+    replayed = run_cli("dlq", "replay", "--broker", worker.bootstrap)
     assert replayed.returncode == 0 and "re-published" in replayed.stderr
     # Still broken, so it fails again: a second letter proves it went back through news.raw.
     wait_for(lambda: len([l for l in read_dlq(worker.bootstrap) if marker in l["payload"]]) == 2, 30,
              what="the re-published message failing again")
-    again = newsflow("dlq", "replay", "--broker", worker.bootstrap)  # its own group: no double sending
+    again = run_cli("dlq", "replay", "--broker", worker.bootstrap)  # its own group: no double sending
     assert re.search(r"re-published [1-9]\d* dead letter", again.stderr)  # only the new letter(s)
 
 
@@ -98,7 +98,7 @@ def test_readme_consumer_example_receives_enriched_articles(worker, unique_artic
     code = readme_consumer()
     assert "import pipeline" not in code and "from pipeline" not in code  # plain aiokafka only
     path, article_id, _ = unique_article()
-    assert newsflow("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
+    assert run_cli("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
     worker.wait_stored(article_id)
     script = tmp_path / "consumer.py"
     script.write_text(code)

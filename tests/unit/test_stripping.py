@@ -1,4 +1,4 @@
-"""Tests for pipeline.stripping: one hand-written fixture per class of leftover, the text path, the seed,
+"""Tests for newsflow.stripping: one hand-written fixture per class of leftover, the text path, the seed,
 and the per-site memory.
 
 Each HTML fixture is checked twice: trafilatura alone still emits the leftover (so the fixture really
@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from pipeline.records import CleanArticle, content_id, url_id
-from pipeline.stripping import STRIPPER_VERSION, SiteBoilerplateMemory, html_to_text, strip_boilerplate
-from pipeline.stripping.lines import classify_lines, is_credit, is_timestamp
-from pipeline.urls import canonical_url
-from pipeline.stripping.text import parse_tags
+from newsflow.records import CleanArticle, content_id, url_id
+from newsflow.stripping import STRIPPER_VERSION, SiteBoilerplateMemory, html_to_text, strip_boilerplate
+from newsflow.stripping.lines import classify_lines, is_credit, is_timestamp
+from newsflow.stripping.text import parse_tags
+from newsflow.urls import canonical_url
 
 FIXTURES = Path(__file__).parent / "fixtures" / "stripping"
-SEED = Path(__file__).parent.parent / "seeds" / "000_9b43b97295dd1a5c.txt"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_9b43b97295dd1a5c.txt"
 
 ARTICLE_EN = "Supporters said the lane would make the busy corridor safer"
 ARTICLE_DE = "Befürworter sagen, der Radweg mache die belebte Straße sicherer"

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from tests.conftest import SEEDS, doc_id, newsflow, wait_for
+from tests.conftest import SEEDS, doc_id, run_cli, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -17,7 +18,7 @@ SEED = next(SEEDS.glob("*.txt"))
 
 
 def read_dlq(bootstrap: str) -> list[dict]:
-    result = newsflow("tail", "--broker", bootstrap, "news.dlq")
+    result = run_cli("tail", "--broker", bootstrap, "news.dlq")
     assert result.returncode == 0, result.stderr
     return [orjson.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
@@ -35,7 +36,7 @@ def produce(bootstrap: str, topic: str, values: list[bytes], key: bytes | None =
 
 
 def test_seed_is_stored_clean_and_attributed(worker):
-    result = newsflow("replay", "--broker", worker.bootstrap, str(SEEDS))
+    result = run_cli("replay", "--broker", worker.bootstrap, str(SEEDS))
     assert result.returncode == 0, result.stderr
     record = worker.wait_stored(doc_id(SEED))
     article = record["article"]
@@ -57,13 +58,13 @@ def test_seed_is_stored_clean_and_attributed(worker):
 def test_seed_also_reaches_jsonl_sink_once(worker):
     seed_id = doc_id(SEED)
     for _ in range(2):  # replaying twice must not duplicate the stored article
-        assert newsflow("replay", "--broker", worker.bootstrap, str(SEED)).returncode == 0
+        assert run_cli("replay", "--broker", worker.bootstrap, str(SEED)).returncode == 0
     worker.wait_stored(seed_id)
     def lines_with_seed():
         lines = worker.jsonl_path.read_bytes().splitlines() if worker.jsonl_path.exists() else []
         return [l for l in lines if orjson.loads(l)["article"]["id"] == seed_id]
     wait_for(lines_with_seed, 30, what="seed in the JSONL sink")
-    import time; time.sleep(2)  # give a duplicate the time to show up, were there one
+    time.sleep(2)  # give a duplicate the time to show up, were there one
     assert len(lines_with_seed()) == 1
 
 
@@ -71,7 +72,7 @@ def test_poison_message_goes_to_dlq_and_worker_keeps_going(worker, unique_articl
     poison = b"\xff\xfe this is not JSON " + uuid.uuid4().hex.encode()
     produce(worker.bootstrap, "news.raw", [poison])
     path, article_id, title = unique_article()
-    assert newsflow("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
+    assert run_cli("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
     assert worker.wait_stored(article_id)["article"]["title"] == title
     letters = wait_for(lambda: [l for l in read_dlq(worker.bootstrap) if poison.decode("utf-8", "replace") == l["payload"]],
                        30, what="the poison message in news.dlq")
@@ -95,28 +96,28 @@ def test_unreadable_replay_record_is_dead_lettered_not_lost(worker, tmp_path, un
     records = tmp_path / "batch.jsonl"
     good = {"url": f"https://example.org/news/{marker}", "text": good_path.read_text()}
     records.write_text(orjson.dumps(good).decode() + "\n{broken json " + marker + "\n")
-    result = newsflow("replay", "--broker", worker.bootstrap, str(records))
+    result = run_cli("replay", "--broker", worker.bootstrap, str(records))
     assert result.returncode == 0 and "1 unreadable" in result.stderr
     letters = wait_for(lambda: [l for l in read_dlq(worker.bootstrap) if marker in l["payload"]], 30,
                        what="the broken line in news.dlq")
     assert letters[0]["stage"] == "replay" and "line 2" in letters[0]["error"]
-    from pipeline.records import url_id
-    from pipeline.urls import canonical_url
+    from newsflow.records import url_id
+    from newsflow.urls import canonical_url
     worker.wait_stored(url_id(canonical_url(good["url"])))
 
 
 def test_tail_shows_enriched_messages_for_downstream(worker, unique_article):
     path, article_id, _ = unique_article()
-    assert newsflow("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
+    assert run_cli("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
     worker.wait_stored(article_id)
-    result = newsflow("tail", "--broker", worker.bootstrap, "news.enriched")
+    result = run_cli("tail", "--broker", worker.bootstrap, "news.enriched")
     ids = [orjson.loads(line)["article"]["id"] for line in result.stdout.splitlines()]
     assert article_id in ids
 
 
 def test_run_exit_when_idle_with_embedded_broker(tmp_path):
     out = tmp_path / "out.jsonl"
-    result = newsflow("run", "--replay", str(SEEDS), "--exit-when-idle", "--sink", f"jsonl:{out}",
+    result = run_cli("run", "--replay", str(SEEDS), "--exit-when-idle", "--sink", f"jsonl:{out}",
                       "--data-dir", str(tmp_path / "data"), timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
     (line,) = out.read_bytes().splitlines()
@@ -141,15 +142,15 @@ def test_stripper_learns_a_sites_recurring_lines_and_keeps_them_in_its_table(wor
         records.append({"url": f"https://ledger-{run}.example/news/{i}", "html": html})
     path = tmp_path / "site.jsonl"
     path.write_bytes(b"\n".join(orjson.dumps(r) for r in records))
-    assert newsflow("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
-    from pipeline.records import url_id
-    from pipeline.urls import canonical_url
+    assert run_cli("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
+    from newsflow.records import url_id
+    from newsflow.urls import canonical_url
     ids = [url_id(canonical_url(r["url"])) for r in records]
     first, last = worker.wait_stored(ids[0]), worker.wait_stored(ids[-1])
     assert furniture in first["article"]["body"]  # warm-up: early articles are not gutted
     assert furniture not in last["article"]["body"]
     assert {"text": furniture, "reason": "site-recurring"} in last["article"]["removed"]
-    changelog = newsflow("tail", "--broker", worker.bootstrap, "newsflow-site-boilerplate-changelog")
+    changelog = run_cli("tail", "--broker", worker.bootstrap, "newsflow-site-boilerplate-changelog")
     assert changelog.returncode == 0 and changelog.stdout.strip()  # the per-site state is persisted
 
 
@@ -157,7 +158,7 @@ def test_worker_exposes_prometheus_metrics(worker, unique_article):
     import urllib.request
 
     path, article_id, _ = unique_article()
-    assert newsflow("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
+    assert run_cli("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
     worker.wait_stored(article_id)
     text = urllib.request.urlopen(f"http://127.0.0.1:{worker.metrics_port}/metrics", timeout=10).read().decode()
     def value(line_start: str) -> float:
@@ -177,15 +178,15 @@ def test_a_page_over_a_megabyte_flows_through(worker, tmp_path):
     path = tmp_path / "big.json"
     path.write_bytes(orjson.dumps(record))
     assert path.stat().st_size > 1_000_000
-    assert newsflow("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
-    from pipeline.records import url_id
-    from pipeline.urls import canonical_url
+    assert run_cli("replay", "--broker", worker.bootstrap, str(path)).returncode == 0
+    from newsflow.records import url_id
+    from newsflow.urls import canonical_url
     stored = worker.wait_stored(url_id(canonical_url(record["url"])), timeout=120)
     assert len(stored["article"]["paragraphs"]) > 1000
 
 
 def test_run_with_an_unreachable_store_fails_fast_and_clearly(tmp_path):
-    result = newsflow("run", "--replay", str(SEEDS), "--exit-when-idle", "--sink", "postgresql://u:secret@127.0.0.1:1/x",
+    result = run_cli("run", "--replay", str(SEEDS), "--exit-when-idle", "--sink", "postgresql://u:secret@127.0.0.1:1/x",
                       "--data-dir", str(tmp_path), timeout=60)
     assert result.returncode == 1
     assert "could not be set up" in result.stderr and "secret" not in result.stderr  # password masked

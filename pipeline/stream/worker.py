@@ -17,14 +17,14 @@ from pathlib import Path
 
 import faust
 
-from pipeline.app import create_pipeline
-from pipeline.broker import EmbeddedBroker
-from pipeline.config import Config
-from agents.fetcher import FEED_STATE
-from pipeline.kafka import address_file, ensure_topics, publish_replay
-from pipeline.topics import TopicNames
-from pipeline.progress import Progress
-from pipeline.sinks import open_sink
+from newsflow.agents.fetcher import FEED_STATE
+from newsflow.config import Config
+from newsflow.progress import Progress
+from newsflow.sinks import open_sink
+from newsflow.stream.app import create_pipeline
+from newsflow.stream.broker import EmbeddedBroker
+from newsflow.stream.kafka import address_file, ensure_topics, publish_replay
+from newsflow.topics import TopicNames
 
 log = logging.getLogger(__name__)
 

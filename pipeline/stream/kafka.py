@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
-from typing import AsyncIterator, Iterable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
-from pipeline import codec
-from pipeline.config import Config
-from pipeline.deadletter import dead_letter
-from pipeline.progress import Progress
-from pipeline.records import RawDocument
-from pipeline.replay import ReplayProblem, iter_documents
-from pipeline.topics import TOPIC_RECORDS, TopicNames
-from pipeline.urls import site_key
+from newsflow import codec
+from newsflow.config import Config
+from newsflow.deadletter import dead_letter
+from newsflow.progress import Progress
+from newsflow.records import RawDocument
+from newsflow.replay import ReplayProblem, iter_documents
+from newsflow.topics import TOPIC_RECORDS, TopicNames
+from newsflow.urls import site_key
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ import uuid
 import orjson
 import pytest
 
-from tests.conftest import newsflow
+from tests.conftest import run_cli
 from tests.fetch_server import FetchServer, Route, article_html, atom_feed, rss_feed
 
 pytestmark = pytest.mark.integration
@@ -66,7 +66,7 @@ def run_feeds(tmp_path, web, broker, prefix: str, app_id: str):
     feeds = tmp_path / "feeds.txt"
     feeds.write_text(f"{web.url('/rss.xml')}\n{web.url('/atom.xml', host=1)}\n{web.url('/broken.xml', host=1)}\n")
     out = tmp_path / "out.jsonl"
-    result = newsflow("run", "--feeds", str(feeds), "--exit-when-idle", "--allow-private-addresses",
+    result = run_cli("run", "--feeds", str(feeds), "--exit-when-idle", "--allow-private-addresses",
                       "--min-host-delay", str(DELAY), "--broker", broker.bootstrap, "--topic-prefix", prefix,
                       "--sink", f"jsonl:{out}", "--data-dir", str(tmp_path / "data"),
                       env={"NEWSFLOW_APP_ID": app_id}, timeout=180)

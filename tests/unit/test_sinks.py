@@ -9,10 +9,16 @@ from pathlib import Path
 import orjson
 import pytest
 
-from pipeline import store_queries
-from pipeline.records import Attribution, CleanArticle, EnrichedArticle, Removal
-from pipeline.sinks import (
-    BatchingSink, JsonlSink, SinkSpecError, SqliteSink, content_hash, mask_url, open_sink,
+from newsflow import store_queries
+from newsflow.records import Attribution, CleanArticle, EnrichedArticle, Removal
+from newsflow.sinks import (
+    BatchingSink,
+    JsonlSink,
+    SinkSpecError,
+    SqliteSink,
+    content_hash,
+    mask_url,
+    open_sink,
 )
 
 BODY = "Rain fell on Tuesday. The mayor said the bridge would reopen. Traffic was light."

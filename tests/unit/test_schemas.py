@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import codec, schemas
-from pipeline.records import (Attribution, CleanArticle, DeadLetter, EnrichedArticle, Link, RawDocument,
-                              Removal)
-from pipeline.topics import TOPIC_RECORDS
+from newsflow import codec, schemas
+from newsflow.records import Attribution, CleanArticle, DeadLetter, EnrichedArticle, Link, RawDocument, Removal
+from newsflow.topics import TOPIC_RECORDS
 
 SNAPSHOTS = Path(__file__).parent / "schema_snapshots"
 

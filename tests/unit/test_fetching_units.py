@@ -6,14 +6,26 @@ import random
 
 import pytest
 
-import pipeline.fetching as fetching
-from pipeline.fetching import (FeedSpec, FeedState, FetchSettings, NearDuplicates, SeenUrls,
-                               add_feed, canonicalize, fingerprint, is_public_address, list_feeds,
-                               load_feeds, parse_feed, remove_feed)
-from pipeline.fetching.decoding import decode_text
-from pipeline.fetching.http import parse_retry_after
-from pipeline.fetching.robots import crawl_delay
-from pipeline.fetching.schedule import adapt_interval, entry_key, record_failure, record_success
+import newsflow.fetching as fetching
+from newsflow.fetching import (
+    FeedSpec,
+    FeedState,
+    FetchSettings,
+    NearDuplicates,
+    SeenUrls,
+    add_feed,
+    canonical_url,
+    fingerprint,
+    is_public_address,
+    list_feeds,
+    load_feeds,
+    parse_feed,
+    remove_feed,
+)
+from newsflow.fetching.decoding import decode_text
+from newsflow.fetching.http import parse_retry_after
+from newsflow.fetching.robots import crawl_delay
+from newsflow.fetching.schedule import adapt_interval, entry_key, record_failure, record_success
 from tests.fetch_server import atom_feed, json_feed, news_sitemap, rss_feed, sitemap_index
 
 FRENCH = "Le café était très animé, où l'élève a mangé une crème brûlée à côté du théâtre. " * 5
@@ -74,7 +86,7 @@ def test_unknown_charset_label_does_not_crash():
     ("https://example.com/?b=2&a=1", "https://example.com/?a=1&b=2"),
 ])
 def test_canonicalize(raw, canonical):
-    assert canonicalize(raw) == canonical
+    assert canonical_url(raw) == canonical
 
 
 def test_seen_urls_refetch_only_when_updated_and_bounded():

@@ -10,20 +10,22 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import faust
 import orjson
 
-from pipeline import codec, transport
-from pipeline.config import Config
-from pipeline.deadletter import dead_letter
-from pipeline.kafka import MAX_MESSAGE_BYTES
-from pipeline.metrics import Metrics
-from pipeline.progress import Progress
-from pipeline.records import DeadLetter, Record
-from pipeline.topics import TOPIC_RECORDS, TopicNames
+from newsflow import codec
+from newsflow.config import Config
+from newsflow.deadletter import dead_letter
+from newsflow.metrics import Metrics
+from newsflow.progress import Progress
+from newsflow.records import DeadLetter, Record
+from newsflow.stream import transport
+from newsflow.stream.kafka import MAX_MESSAGE_BYTES
+from newsflow.topics import TOPIC_RECORDS, TopicNames
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ class Pipeline:
     progress: Progress = field(default_factory=lambda: Progress(tracking=False))
     topics: dict[str, faust.TopicT] = field(default_factory=dict)
     sinks: list = field(default_factory=list)
-    fetcher: Any = None  # agents.fetcher.Fetcher when a feed list is configured
+    fetcher: Any = None  # newsflow.agents.fetcher.Fetcher when a feed list is configured
     metrics: Metrics = field(default_factory=Metrics)
 
     def topic(self, base: str, *, compacting: bool | None = None) -> faust.TopicT:
@@ -127,7 +129,7 @@ def doc_id_of(payload: bytes | None) -> str | None:
 def create_pipeline(config: Config, bootstrap: str, *, sinks: list | None = None,
                     progress: Progress | None = None, poll_feeds_continuously: bool = True) -> Pipeline:
     """Build the Faust app and register every agent on it (the fetcher only with a feed list)."""
-    from agents import attributor, fetcher, sink, stripper
+    from newsflow.agents import attributor, fetcher, sink, stripper
 
     app = faust.App(config.app_id, **faust_settings(config, bootstrap))
     pipeline = Pipeline(config=config, app=app, names=TopicNames(config.topic_prefix),

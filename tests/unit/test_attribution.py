@@ -1,4 +1,4 @@
-"""Tests for the rule-based attribution extractor (``pipeline.attribution``).
+"""Tests for the rule-based attribution extractor (``newsflow.attribution``).
 
 Every passage here is written for the test; the PolNeAR bench data is only
 read by ``tests/test_bench_attribution.py``.
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.attribution as attribution
-from pipeline.attribution import ATTRIBUTOR_VERSION, find_attributions
-from pipeline.records import Attribution
+import newsflow.attribution as attribution
+from newsflow.attribution import ATTRIBUTOR_VERSION, find_attributions
+from newsflow.records import Attribution
 
-SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_9b43b97295dd1a5c.txt"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_9b43b97295dd1a5c.txt"
 
 
 def one(text: str, **expect) -> Attribution:

@@ -12,6 +12,7 @@ import logging
 
 from newsflow import codec
 from newsflow.deadletter import dead_letter
+from newsflow.records import EnrichedArticle
 
 log = logging.getLogger(__name__)
 RETRIES = 4
@@ -29,11 +30,11 @@ def register(pipeline) -> None:
 
 async def store_batch(pipeline, events) -> None:
     """Decode a batch (poison messages to the DLQ), add it to every sink, flush."""
-    good = []
+    good: list[EnrichedArticle] = []
     for event in events:
         message = event.message
         try:
-            good.append(codec.decode(message.value, "news.enriched"))
+            good.append(codec.decode(message.value, "news.enriched"))  # type: ignore[arg-type]  # the topic fixes the type
         except codec.DecodeError as exc:
             letter = dead_letter("sink", exc, topic=message.topic, payload=message.value, key=message.key,
                                  partition=message.partition, offset=message.offset)

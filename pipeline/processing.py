@@ -27,7 +27,7 @@ def clean_document(raw: RawDocument, *, site_memory=None) -> CleanArticle:
         "feed_title": raw.feed_title,
         "duplicate_of": raw.duplicate_of,
     }
-    return replace(article, **known)
+    return replace(article, **known)  # type: ignore[arg-type]  # field names checked by the schema tests
 
 
 def enrich(article: CleanArticle) -> EnrichedArticle:

@@ -20,7 +20,7 @@ Span = tuple[int, int]
 
 def _plain(value: Any) -> Any:
     """Turn tuples (spans) into lists and nested records into dicts, for JSON."""
-    if dataclasses.is_dataclass(value):
+    if isinstance(value, Record):
         return value.to_dict()
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
@@ -32,14 +32,14 @@ def _plain(value: Any) -> Any:
 class Record:
     """Mixin: ``to_dict``/``from_dict`` for the dataclasses below."""
 
-    nested: ClassVar[dict[str, type]] = {}
+    nested: ClassVar[dict[str, type[Record]]] = {}
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         unknown = set(data) - names
         if unknown:
             raise ValueError(f"{cls.__name__}: unknown fields {sorted(unknown)}")

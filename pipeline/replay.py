@@ -114,7 +114,7 @@ def record_to_document(record: Any, source_path: str) -> RawDocument:
     extra = {k: record[k] for k in ("published", "language", "feed_url", "feed_title") if isinstance(record.get(k), str)}
     if isinstance(record.get("authors"), list):
         extra["authors"] = [str(a) for a in record["authors"]]
-    body, content_type = (html, "text/html") if isinstance(html, str) else (text, "text/plain")
+    body, content_type = (html, "text/html") if isinstance(html, str) else (str(text), "text/plain")
     url = record.get("url") if isinstance(record.get("url"), str) else None
     return make_document(body, content_type=content_type, url=url, title=record.get("title"),
                          source_path=source_path, **extra)

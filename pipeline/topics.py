@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from newsflow.records import CleanArticle, DeadLetter, EnrichedArticle, Link, RawDocument
+from newsflow.records import CleanArticle, DeadLetter, EnrichedArticle, Link, RawDocument, Record
 
 # topic base name -> record type of its values (and the schema file that describes it)
-TOPIC_RECORDS = {
+TOPIC_RECORDS: dict[str, type[Record]] = {
     "news.raw": RawDocument,
     "news.clean": CleanArticle,
     "news.enriched": EnrichedArticle,

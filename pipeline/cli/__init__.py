@@ -31,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"newsflow.cli.{name}")
-        sub = subparsers.add_parser(name, help=module.__doc__.splitlines()[0], description=module.__doc__)
+        doc = module.__doc__ or name
+        sub = subparsers.add_parser(name, help=doc.splitlines()[0], description=doc)
         common_options(sub)
         module.add_arguments(sub)
         sub.set_defaults(module=module)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -178,7 +179,7 @@ class FeedCrawler:
             if state.feed_url not in running:
                 report = PollReport()
                 task = asyncio.create_task(self._poll_feed(state, report))
-                task.add_done_callback(lambda _t, r=report: self._add_to_totals(r))
+                task.add_done_callback(functools.partial(self._report_done, report))
                 running[state.feed_url] = task
 
     async def _wait_for_work(self, stop: asyncio.Event, running: dict[str, asyncio.Task[None]]) -> None:
@@ -200,6 +201,9 @@ class FeedCrawler:
             task = running.pop(url)
             if not task.cancelled() and task.exception() is not None:
                 log.error("feed %s: poll crashed", url, exc_info=task.exception())
+
+    def _report_done(self, report: PollReport, _task: asyncio.Task) -> None:
+        self._add_to_totals(report)
 
     def _add_to_totals(self, report: PollReport) -> None:
         """Accumulate a report into ``self.totals``."""

@@ -63,7 +63,7 @@ def decode_text(body: bytes, content_type: str | None) -> tuple[str, str, bool]:
     for candidate in (_bom_codec(body), _codec_name(_meta_charset(body)), "utf-8"):
         text = _strict(body, candidate) if candidate else None
         if text is not None:
-            return text, candidate, declared is not None  # a declared charset was wrong
+            return text, candidate or "utf-8", declared is not None  # a declared charset was wrong
     return _detect(body)
 
 

@@ -100,7 +100,7 @@ class GuardedResolver(AbstractResolver):
         self._inner = ThreadedResolver()
         self._address_ok = address_ok
 
-    async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[Any]:
+    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[Any]:
         infos = await self._inner.resolve(host, port, family)
         for info in infos:
             if not self._address_ok(info["host"]):

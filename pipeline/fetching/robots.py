@@ -46,8 +46,10 @@ def crawl_delay(text: str, token: str) -> float | None:
         elif key:
             in_rules = True
             if key == "crawl-delay":
+                delay = _seconds(value)
                 for agent in agents:
-                    delays.setdefault(agent, _seconds(value))
+                    if delay is not None:
+                        delays.setdefault(agent, delay)
     mine = [d for a, d in delays.items() if a != "*" and a in token.lower() and d is not None]
     return mine[0] if mine else delays.get("*")
 
@@ -64,7 +66,7 @@ def _seconds(value: str) -> float | None:
 def _fixed(allow: bool) -> RobotFileParser:
     """A parser that allows (4xx: no robots.txt) or forbids (5xx/unreachable) everything."""
     parser = RobotFileParser()
-    parser.allow_all, parser.disallow_all = allow, not allow
+    parser.allow_all, parser.disallow_all = allow, not allow  # type: ignore[attr-defined]  # documented in the source, not the stubs
     parser.modified()
     return parser
 

@@ -79,12 +79,15 @@ class FetchSettings:
         return dataclasses.replace(self, **changes)
 
 
+_ACCEPTED: dict[str, type | tuple[type, ...]] = {
+    "str": str, "str | None": (str, type(None)), "float": (int, float), "int": int, "bool": bool}
+
+
 def _check_types(settings: FetchSettings) -> None:
     """Reject wrongly typed values (ints are fine where floats are expected)."""
     for f in dataclasses.fields(settings):
         value = getattr(settings, f.name)
-        expected = {"str": str, "str | None": (str, type(None)), "float": (int, float),
-                    "int": int, "bool": bool}[f.type]
+        expected = _ACCEPTED[str(f.type)]
         if isinstance(value, bool) and f.type != "bool":
             raise TypeError(f"{f.name}: expected {f.type}, got bool")
         if not isinstance(value, expected):

@@ -159,7 +159,7 @@ class BatchingSink(Sink):
         """True when the batch is full or its oldest article has waited ``max_delay``."""
         if not self._buffer:
             return False
-        return len(self._buffer) >= self.batch_size or self.seconds_until_due() <= 0
+        return len(self._buffer) >= self.batch_size or (self.seconds_until_due() or 0.0) <= 0
 
     def seconds_until_due(self) -> float | None:
         """Seconds until the buffered batch becomes due by age (None when empty),

@@ -146,7 +146,7 @@ class PostgresSink(BatchingSink):
         async with self._pool.connection() as conn, conn.transaction():
             cur = await conn.execute("SELECT id, content_hash FROM articles WHERE id = ANY(%s) "
                                      "ORDER BY id FOR UPDATE", (list(digests),))
-            known = dict(await cur.fetchall())
+            known: dict[str, str] = dict(await cur.fetchall())
             todo = [item for item in batch if known.get(item.id) != digests[item.id]]
             changed = [item.id for item in todo if item.id in known]
             await self._store(conn, todo, digests, changed)
@@ -191,7 +191,8 @@ async def migrate(conn: psycopg.AsyncConnection, schema: str | None = None) -> i
         await conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
                            "(version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
         cur = await conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations")
-        version = (await cur.fetchone())[0]
+        row = await cur.fetchone()
+        version = row[0] if row else 0
         for number, script in enumerate(MIGRATIONS[version:], version + 1):
             await conn.execute(script)
             await conn.execute("INSERT INTO schema_migrations (version) VALUES (%s)", (number,))

@@ -155,6 +155,7 @@ class SqliteSink(BatchingSink):
 
     def _write(self, batch: list[EnrichedArticle]) -> None:
         conn = self._conn
+        assert conn is not None  # write() checked
         digests = {item.id: content_hash(item) for item in batch}
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -223,7 +223,7 @@ def run_trafilatura(tree: HtmlElement, url: str | None, with_metadata: bool, **o
     if doc is None:
         return "", {}
     meta = {k: getattr(doc, k, None) for k in ("title", "author", "date", "language", "tags", "categories")}
-    return doc.text or "", meta
+    return getattr(doc, "text", None) or "", meta
 
 
 def missing_leads(tree: HtmlElement, facts: PageFacts, text: str, keyed: list[str] | None = None) -> list[str]:

@@ -81,12 +81,29 @@ def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits (RFC 6052 NAT64, RFC 8215
+# local-use NAT64, and the deprecated IPv4-compatible ::a.b.c.d).
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
 def is_public_address(address: str) -> bool:
-    """False for loopback, private, link-local, multicast, reserved and similar addresses."""
+    """False for loopback, private, link-local, multicast, reserved and similar addresses,
+    also when an IPv6 form (mapped, compatible, NAT64, 6to4, Teredo) carries one of them."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    if not ip.is_global or ip.is_multicast:
+        return False
+    return all(is_public_address(str(inner)) for inner in embedded_ipv4(ip))
+
+
+def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address routes to or stands for (none for plain ones)."""
+    if isinstance(ip, ipaddress.IPv4Address):
+        return []
+    found = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    if any(ip in net for net in (*_NAT64, _IPV4_COMPATIBLE)):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return [inner for inner in found if inner is not None]
 
 
 class GuardedResolver(AbstractResolver):
@@ -111,20 +128,27 @@ class GuardedResolver(AbstractResolver):
         await self._inner.close()
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
+RETRY_AFTER_CAP = 6 * 3600.0  # a server asking for longer is heard as asking for this
+
+
+def parse_retry_after(value: str | None, cap: float = RETRY_AFTER_CAP) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), in [0, cap].
+
+    None for junk (garbage, NaN, negative numbers); huge values (a 400-digit number, a date
+    in ten years) are capped, so one header can neither overflow a float nor silence a feed.
+    """
+    value = (value or "").strip()
+    if not value or len(value) > 64:
+        return None if not value.isdigit() else cap
     if value.isdigit():
-        return float(value)
+        return min(cap, float(value))
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return min(cap, max(0.0, (when - datetime.now(UTC)).total_seconds()))
 
 
 class HttpClient:

@@ -86,7 +86,7 @@ class Fetcher:
     async def get_crawler(self) -> FeedCrawler:
         if self.crawler is None:
             config = self.pipeline.config
-            self.crawler = FeedCrawler(load_feeds(config.feeds), self.publish, config.fetch_settings(),
+            self.crawler = FeedCrawler(load_feeds(config.feeds), self.publish, config.fetch,
                                        states=await self.restore_states(), on_state=self.save_state,
                                        stats=FetchStats(self.pipeline.metrics.registry), hand_off=self.hand_off)
             await self.crawler.__aenter__()
@@ -113,7 +113,7 @@ def register(pipeline, bootstrap: str, *, continuous: bool) -> Fetcher:
 
     # Many links in flight at once: the crawler's host scheduler keeps each host polite.
     @pipeline.app.agent(pipeline.topic("news.links"), name="link-fetcher",
-                        concurrency=pipeline.config.global_concurrency)
+                        concurrency=pipeline.config.fetch.global_concurrency)
     async def fetch_links(stream):
         async for event in stream.events():
             await pipeline.handle(event, stage="fetcher", source="news.links", process=fetcher.fetch_link,

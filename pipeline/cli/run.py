@@ -7,7 +7,11 @@ With --replay, publish files into news.raw once the worker runs; with
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 from pathlib import Path
+
+from newsflow.config import FetchSettings, env_name, flag_name
 
 
 def add_arguments(parser) -> None:
@@ -20,27 +24,32 @@ def add_arguments(parser) -> None:
     parser.add_argument("--validate-output", action="store_true", default=None,
                         help="check every produced message against its topic's schema")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
-    parser.add_argument("--metrics-port", dest="metrics_port", type=int,
+    parser.add_argument("--metrics-port", dest="metrics_port",
                         help="serve Prometheus metrics on 127.0.0.1:PORT/metrics (env NEWSFLOW_METRICS_PORT)")
-    fetch = parser.add_argument_group("fetching (continuous operation against feeds)")
+    fetch = parser.add_argument_group("fetching (continuous operation against feeds; each flag also as NEWSFLOW_<NAME>)")
     fetch.add_argument("--feeds", metavar="FILE", help="feed list: one URL per line, or TOML [[feed]] tables "
                                                       "(env NEWSFLOW_FEEDS); with --exit-when-idle, poll each once")
-    fetch.add_argument("--contact-url", dest="contact_url", help="sent in the User-Agent (env NEWSFLOW_CONTACT_URL)")
-    fetch.add_argument("--min-host-delay", dest="min_host_delay", type=float,
-                       help="seconds between two requests to one host (default 1; robots Crawl-delay may raise it)")
-    fetch.add_argument("--global-concurrency", dest="global_concurrency", type=int,
-                       help="requests in flight across all hosts (default 32)")
-    fetch.add_argument("--allow-private-addresses", dest="allow_private_addresses", action="store_true", default=None,
-                       help="allow fetching loopback, private and link-local addresses (refused by default)")
-    fetch.add_argument("--warc", dest="warc_path", metavar="PATH", help="archive every response to this .warc(.gz)")
+    fetch.add_argument("--poll-tick", dest="poll_tick", metavar="SECONDS",
+                       help="how often the leader checks for due feeds (default 5)")
+    for f in dataclasses.fields(FetchSettings):
+        add_setting(fetch, f, aliases=("--warc",) if f.name == "warc_path" else ())
+
+
+def add_setting(group, f: dataclasses.Field, aliases: tuple[str, ...] = ()) -> None:
+    """A flag for one setting; its text goes through the one coercion routine of newsflow.config."""
+    kind = str(f.type).removesuffix(" | None")
+    help = f"{f.metadata['help']} (default {f.default}; env {env_name(f.name)})"
+    if kind == "bool":
+        group.add_argument(flag_name(f.name), *aliases, dest=f.name, action=argparse.BooleanOptionalAction,
+                           default=None, help=help)
+    else:
+        group.add_argument(flag_name(f.name), *aliases, dest=f.name, metavar=kind.upper(), help=help)
 
 
 def config_overrides(args) -> dict:
-    paths = {k: Path(getattr(args, k)) if getattr(args, k) else None for k in ("feeds", "warc_path")}
-    return {"sinks": tuple(args.sinks) or None, "validate_output": args.validate_output, **paths,
-            "metrics_port": args.metrics_port,
-            **{k: getattr(args, k) for k in ("contact_url", "min_host_delay", "global_concurrency",
-                                             "allow_private_addresses")}}
+    fetch = {f.name: getattr(args, f.name) for f in dataclasses.fields(FetchSettings)}
+    return {"sinks": tuple(args.sinks) or None, "validate_output": args.validate_output, "feeds": args.feeds,
+            "poll_tick": args.poll_tick, "metrics_port": args.metrics_port, **fetch}
 
 
 def run(args, config) -> int:

@@ -8,6 +8,7 @@ Typical use (an agent wraps this; tests call it directly)::
         await crawler.run_forever(stop_event)
 """
 
+from ..config import FetchSettings
 from ..urls import canonical_url
 from .crawler import FeedCrawler, PollReport, SeenStore, build_document
 from .dedup import NearDuplicates, SeenUrls, fingerprint
@@ -17,7 +18,6 @@ from .http import BlockedAddress, FetchResult, HttpClient, is_public_address
 from .politeness import HostScheduler
 from .robots import RobotsCache
 from .schedule import FeedState
-from .settings import FetchSettings
 from .stats import FetchStats
 from .warc import WarcRecord, WarcWriter, iter_warc_records
 

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..config import FetchSettings
 from ..records import RawDocument, url_id
 from ..urls import canonical_url
 from .dedup import NearDuplicates, SeenUrls, fingerprint, page_text
@@ -26,7 +27,6 @@ from .metadata import article_metadata, parse_html
 from .politeness import HostScheduler
 from .robots import RobotsCache
 from .schedule import FeedState, entry_key, record_failure, record_success
-from .settings import FetchSettings
 from .stats import FetchStats
 from .warc import WarcWriter
 

@@ -24,9 +24,9 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 from aiohttp.resolver import ThreadedResolver
 
+from ..config import FetchSettings
 from .decoding import acceptable, decode_text, looks_like_html, media_type
 from .politeness import HostScheduler, host_key
-from .settings import FetchSettings
 from .stats import FetchStats
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from .settings import FetchSettings
+from ..config import FetchSettings
 
 FASTER = 0.5  # interval factor after a poll that found two or more new entries
 SLOWER = 1.5  # interval factor after a poll that found nothing new

@@ -10,14 +10,15 @@ Specs (``open_sink``):
 
 from __future__ import annotations
 
-from newsflow.sinks.base import BatchingSink, Sink, SinkStats, content_hash, mask_url
+from newsflow.config import mask_secrets
+from newsflow.sinks.base import BatchingSink, Sink, SinkStats, content_hash
 from newsflow.sinks.jsonl import JsonlSink
 from newsflow.sinks.sqlite import DEFAULT_PATH as DEFAULT_SQLITE_PATH
 from newsflow.sinks.sqlite import SqliteSink
 
 __all__ = [
     "BatchingSink", "JsonlSink", "Sink", "SinkSpecError", "SinkStats", "SqliteSink",
-    "content_hash", "mask_url", "open_sink", "VALID_SPECS",
+    "content_hash", "open_sink", "VALID_SPECS",
 ]
 
 VALID_SPECS = (
@@ -31,7 +32,7 @@ class SinkSpecError(ValueError):
     """A sink spec string that names no known store, or lacks a required part."""
 
     def __init__(self, spec: str, problem: str) -> None:
-        super().__init__(f"invalid sink spec {mask_url(spec)!r}: {problem}; "
+        super().__init__(f"invalid sink spec {mask_secrets(spec)!r}: {problem}; "
                          f"valid forms: {', '.join(VALID_SPECS)}")
 
 

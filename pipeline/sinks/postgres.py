@@ -22,8 +22,9 @@ import psycopg
 from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
+from newsflow.config import mask_secrets
 from newsflow.records import EnrichedArticle
-from newsflow.sinks.base import BatchingSink, content_hash, mask_url
+from newsflow.sinks.base import BatchingSink, content_hash
 from newsflow.sinks.rows import (
     ARTICLE_COLUMNS,
     ATTRIBUTION_COLUMNS,
@@ -119,7 +120,7 @@ class PostgresSink(BatchingSink):
     def __init__(self, url: str, pool_size: int = 2, **batching) -> None:
         super().__init__(**batching)
         self.conninfo, self.schema = split_url(url)
-        self.name = mask_url(url)
+        self.name = mask_secrets(url)
         self.pool_size = pool_size
         self._pool: AsyncConnectionPool | None = None
 

@@ -7,6 +7,7 @@ import random
 import pytest
 
 import newsflow.fetching as fetching
+from newsflow.config import ConfigError
 from newsflow.fetching import (
     FeedSpec,
     FeedState,
@@ -41,8 +42,9 @@ def test_exported_names_exist():
 def test_settings_reject_unknown_and_mistyped_keys():
     with pytest.raises(ValueError, match="min_host_dealy"):
         FetchSettings.from_mapping({"min_host_dealy": 2})
-    with pytest.raises(TypeError, match="global_concurrency"):
-        FetchSettings(global_concurrency="8")
+    with pytest.raises(ConfigError, match="global_concurrency"):
+        FetchSettings(global_concurrency=8.5)
+    assert FetchSettings(global_concurrency="8").global_concurrency == 8  # text goes through config.coerce
     with pytest.raises(ValueError):
         FetchSettings(min_poll_interval=10, default_poll_interval=5)
     assert FetchSettings.from_mapping({"min_host_delay": 2}).min_host_delay == 2

@@ -49,6 +49,45 @@ def test_config_is_frozen_and_masks_secrets():
     assert mask_secrets("postgres://u:p@h/d") == "postgres://u:***@h/d"
 
 
+@pytest.mark.parametrize("spec, masked", [
+    ("postgresql://h/db?password=pw&sslmode=require", "postgresql://h/db?password=***&sslmode=require"),
+    ("postgresql://u:p%40ss@h:5432/db?sslpassword=k", "postgresql://u:***@h:5432/db?sslpassword=***"),
+    ("sqlite:data/x.sqlite3", "sqlite:data/x.sqlite3"),
+])
+def test_one_secret_masker_covers_userinfo_and_query(spec, masked):
+    assert mask_secrets(spec) == masked
+    config = build_config({"sinks": (spec,)}, environ={})
+    assert config.describe()["sinks"] == [masked]
+
+
+def test_every_fetch_knob_has_a_flag_and_a_variable():
+    from newsflow.cli import build_parser
+    from newsflow.config import FetchSettings
+
+    config = build_config({"max_body_bytes": "2048"}, environ={"NEWSFLOW_MIN_HOST_DELAY": "0.5",
+                                                              "NEWSFLOW_OBEY_ROBOTS": "no"})
+    assert config.fetch.max_body_bytes == 2048 and config.fetch.min_host_delay == 0.5
+    assert config.fetch.obey_robots is False
+    args = build_parser().parse_args(["run", "--max-retries", "4", "--no-obey-robots", "--warc", "x.warc"])
+    overrides = args.module.config_overrides(args)
+    for f in dataclasses.fields(FetchSettings):
+        assert f.name in overrides, f.name
+    fetch = build_config(overrides, environ={}).fetch
+    assert (fetch.max_retries, fetch.obey_robots, fetch.warc_path) == (4, False, "x.warc")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["run", "--min-host-delay", "soon"], "--min-host-delay='soon' is not a valid float"),
+    (["run", "--min-poll-interval", "5000"], "min_poll_interval <= default_poll_interval"),
+])
+def test_bad_flag_values_are_one_line_errors(argv, message, capsys):
+    from newsflow.cli import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
 # --- replay readers and ids ----------------------------------------------------------------
 
 def test_seed_text_file_gives_title_and_stable_content_id(tmp_path):

@@ -17,7 +17,6 @@ from newsflow.sinks import (
     SinkSpecError,
     SqliteSink,
     content_hash,
-    mask_url,
     open_sink,
 )
 
@@ -161,10 +160,6 @@ def test_postgres_name_masks_password(scheme):
     assert "s3cret" not in repr(sink)
     assert sink.schema == "s1" and "schema" not in sink.conninfo
 
-
-def test_mask_url_query_password():
-    assert mask_url("postgresql://h/db?password=pw&sslmode=require") == \
-        "postgresql://h/db?password=***&sslmode=require"
 
 
 def test_postgres_bad_schema_name():

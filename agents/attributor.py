@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from newsflow.processing import enrich
+from newsflow.stream.context import AgentContext
+from newsflow.topics import CLEAN, ENRICHED
 
 
-def register(pipeline) -> None:
-    @pipeline.app.agent(pipeline.topic("news.clean"), name="attributor")
+def register(ctx: AgentContext) -> None:
+    @ctx.app.agent(ctx.topic(CLEAN), name="attributor")
     async def attributor(stream):
         async for event in stream.events():
-            await pipeline.handle(event, stage="attributor", source="news.clean", process=enrich,
-                                  target="news.enriched")
+            await ctx.handle(event, stage="attributor", source=CLEAN, process=enrich, target=ENRICHED)

@@ -12,17 +12,19 @@ worker resumes with conditional requests instead of refetching.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import orjson
 
 from newsflow.fetching import FeedCrawler, FeedEntry, FeedState, FetchStats, load_feeds
 from newsflow.records import Link
+from newsflow.stream.context import AgentContext
 from newsflow.stream.kafka import NoBrokerError, raw_key, read_topic
+from newsflow.topics import FEED_STATE, LINKS, RAW
 from newsflow.urls import site_key
 
 log = logging.getLogger(__name__)
 
-FEED_STATE = "news.feed_state"
 MAX_LINK_ATTEMPTS = 3  # transient failures (5xx, timeouts, robots.txt unreachable) go round again
 
 
@@ -41,21 +43,22 @@ def entry_of(link: Link) -> FeedEntry:
 class Fetcher:
     """This process's crawler (created on first use, feed state restored from Kafka)."""
 
-    def __init__(self, pipeline, bootstrap: str) -> None:
-        self.pipeline = pipeline
+    def __init__(self, ctx: AgentContext, bootstrap: str, feeds: Path) -> None:
+        self.ctx = ctx
+        self.feeds = feeds
         self.bootstrap = bootstrap
         self.crawler: FeedCrawler | None = None
 
     async def publish(self, doc) -> None:
-        self.pipeline.progress.expect(doc.id)
-        await self.pipeline.send("news.raw", doc, key=raw_key(doc).decode())
+        self.ctx.progress.expect(doc.id)
+        await self.ctx.send(RAW, doc, key=raw_key(doc).decode())
 
     async def hand_off(self, entry: FeedEntry) -> None:
         await self.send_link(link_of(entry))
 
     async def send_link(self, link: Link) -> None:
-        self.pipeline.progress.link_sent(link.url)
-        await self.pipeline.send("news.links", link, key=site_key(link.url) or link.url)
+        self.ctx.progress.link_sent(link.url)
+        await self.ctx.send(LINKS, link, key=site_key(link.url) or link.url)
 
     async def fetch_link(self, link: Link) -> None:
         """Fetch one announced article; a transient failure sends the link round again."""
@@ -66,16 +69,16 @@ class Fetcher:
             elif not final:
                 log.warning("giving up on %s after %d attempts", link.url, MAX_LINK_ATTEMPTS)
         finally:
-            self.pipeline.progress.link_done(link.url)
+            self.ctx.progress.link_done(link.url)
 
     async def save_state(self, state: FeedState) -> None:
-        await self.pipeline.topic(FEED_STATE).send(key=state.feed_url.encode(),
+        await self.ctx.topic(FEED_STATE).send(key=state.feed_url.encode(),
                                                    value=orjson.dumps(state.to_dict()))
 
     async def restore_states(self) -> dict[str, dict]:
         """The latest saved state of every feed (later messages win, as compaction keeps)."""
         states: dict[str, dict] = {}
-        topic = self.pipeline.names.name(FEED_STATE)
+        topic = self.ctx.names.name(FEED_STATE)
         try:
             async for message in read_topic(self.bootstrap, topic, follow=False, idle_timeout=1.0):
                 states[message.key.decode()] = orjson.loads(message.value)
@@ -85,17 +88,17 @@ class Fetcher:
 
     async def get_crawler(self) -> FeedCrawler:
         if self.crawler is None:
-            config = self.pipeline.config
-            self.crawler = FeedCrawler(load_feeds(config.feeds), self.publish, config.fetch,
+            config = self.ctx.config
+            self.crawler = FeedCrawler(load_feeds(self.feeds), self.publish, config.fetch,
                                        states=await self.restore_states(), on_state=self.save_state,
-                                       stats=FetchStats(self.pipeline.metrics.registry), hand_off=self.hand_off)
+                                       stats=FetchStats(self.ctx.metrics.registry), hand_off=self.hand_off)
             await self.crawler.__aenter__()
         return self.crawler
 
     async def poll(self, force: bool = False):
         """Poll due feeds (all with ``force``); the feed list is re-read so edits apply."""
         crawler = await self.get_crawler()
-        crawler.set_feeds(load_feeds(self.pipeline.config.feeds))
+        crawler.set_feeds(load_feeds(self.feeds))
         report = await crawler.poll_once(force=force)
         if report.feeds_polled:
             log.info("fetcher: %s", report)
@@ -106,21 +109,21 @@ class Fetcher:
             await self.crawler.close()
 
 
-def register(pipeline, bootstrap: str, *, continuous: bool) -> Fetcher:
+def register(ctx: AgentContext, bootstrap: str, feeds: Path, *, continuous: bool) -> Fetcher:
     """The link-fetching agent, the state topic, and with ``continuous`` the leader's poll timer."""
-    pipeline.topic(FEED_STATE, compacting=True)
-    fetcher = Fetcher(pipeline, bootstrap)
+    ctx.topic(FEED_STATE, compacting=True)
+    fetcher = Fetcher(ctx, bootstrap, feeds)
 
     # Many links in flight at once: the crawler's host scheduler keeps each host polite.
-    @pipeline.app.agent(pipeline.topic("news.links"), name="link-fetcher",
-                        concurrency=pipeline.config.fetch.global_concurrency)
+    @ctx.app.agent(ctx.topic(LINKS), name="link-fetcher",
+                        concurrency=ctx.config.fetch.global_concurrency)
     async def fetch_links(stream):
         async for event in stream.events():
-            await pipeline.handle(event, stage="fetcher", source="news.links", process=fetcher.fetch_link,
+            await ctx.handle(event, stage="fetcher", source=LINKS, process=fetcher.fetch_link,
                                   target=None)
 
     if continuous:
-        @pipeline.app.timer(pipeline.config.poll_tick, on_leader=True, name="fetcher")
+        @ctx.app.timer(ctx.config.poll_tick, on_leader=True, name="fetcher")
         async def poll_due_feeds() -> None:
             await fetcher.poll()
     return fetcher

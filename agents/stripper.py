@@ -15,7 +15,9 @@ import orjson
 
 from newsflow.processing import clean_document
 from newsflow.records import RawDocument
+from newsflow.stream.context import AgentContext
 from newsflow.stripping import SiteBoilerplateMemory
+from newsflow.topics import CLEAN, RAW
 from newsflow.urls import site_key
 
 SNAPSHOT_EVERY = 30.0  # seconds between table writes for one site: bounds changelog traffic
@@ -59,18 +61,17 @@ class SiteMemoryTable:
 WARM_UP_PAGE = "<html><body><article><h1>Warm-up</h1><p>The stripper loads its models now.</p></article></body></html>"
 
 
-def register(pipeline) -> None:
-    @pipeline.app.task
+def register(ctx: AgentContext) -> None:
+    @ctx.app.task
     async def warm_up() -> None:
         """Import and compile the HTML path while the worker joins its group, not on the first real page."""
         await asyncio.to_thread(clean_document, RawDocument(id="warm-up", body=WARM_UP_PAGE, content_type="text/html"))
 
-    table = pipeline.app.Table("site-boilerplate", partitions=pipeline.config.partitions,
+    table = ctx.app.Table("site-boilerplate", partitions=ctx.config.partitions,
                                key_type=bytes, value_type=bytes)  # raw bytes, the app's serializers
     sites = SiteMemoryTable(table)
 
-    @pipeline.app.agent(pipeline.topic("news.raw"), name="stripper")
+    @ctx.app.agent(ctx.topic(RAW), name="stripper")
     async def stripper(stream):
         async for event in stream.events():
-            await pipeline.handle(event, stage="stripper", source="news.raw", process=sites.clean,
-                                  target="news.clean")
+            await ctx.handle(event, stage="stripper", source=RAW, process=sites.clean, target=CLEAN)

@@ -1,4 +1,7 @@
-"""Topic names, under a configurable prefix, and which record each one carries."""
+"""Every topic name newsflow uses, under a configurable prefix, and which record each one carries.
+
+No other module spells a topic name: code refers to these constants.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +9,24 @@ from dataclasses import dataclass
 
 from newsflow.records import CleanArticle, DeadLetter, EnrichedArticle, Link, RawDocument, Record
 
+RAW = "news.raw"  # fetched or replayed documents, keyed by site
+CLEAN = "news.clean"  # stripped articles
+ENRICHED = "news.enriched"  # with attributions: what downstream consumers read
+DLQ = "news.dlq"  # dead letters
+LINKS = "news.links"  # article links announced by feeds, keyed by host
+FEED_STATE = "news.feed_state"  # internal, compacted: per-feed fetch state (no published schema)
+
 # topic base name -> record type of its values (and the schema file that describes it)
 TOPIC_RECORDS: dict[str, type[Record]] = {
-    "news.raw": RawDocument,
-    "news.clean": CleanArticle,
-    "news.enriched": EnrichedArticle,
-    "news.dlq": DeadLetter,
-    "news.links": Link,
+    RAW: RawDocument,
+    CLEAN: CleanArticle,
+    ENRICHED: EnrichedArticle,
+    DLQ: DeadLetter,
+    LINKS: Link,
 }
+INTERNAL_TOPICS = (FEED_STATE,)
+ALL_TOPICS = (*TOPIC_RECORDS, *INTERNAL_TOPICS)
+REPLAYABLE = (RAW, CLEAN, ENRICHED)  # where a dead letter may be re-published after a fix
 
 
 @dataclass(frozen=True)
@@ -27,23 +40,23 @@ class TopicNames:
 
     @property
     def raw(self) -> str:
-        return self.name("news.raw")
+        return self.name(RAW)
 
     @property
     def clean(self) -> str:
-        return self.name("news.clean")
+        return self.name(CLEAN)
 
     @property
     def enriched(self) -> str:
-        return self.name("news.enriched")
+        return self.name(ENRICHED)
 
     @property
     def dlq(self) -> str:
-        return self.name("news.dlq")
+        return self.name(DLQ)
 
     @property
     def links(self) -> str:
-        return self.name("news.links")
+        return self.name(LINKS)
 
     def base_of(self, topic: str) -> str:
         """``staging.news.raw`` -> ``news.raw`` (or the name unchanged)."""

@@ -15,7 +15,7 @@ import orjson
 
 from newsflow.replay import now_iso
 from newsflow.stream.kafka import producer, read_topic, resolve_bootstrap
-from newsflow.topics import TopicNames
+from newsflow.topics import REPLAYABLE, TopicNames
 
 REPLAY_GROUP = "newsflow-dlq-replay"
 
@@ -65,7 +65,7 @@ async def replay_letters(bootstrap: str, names: TopicNames, stage: str | None) -
             if (letter.get("failed_at") or "") >= started:
                 break  # failed again after we began (maybe our own re-send): left for the next replay
             topic = letter["topic"]
-            if names.base_of(topic) not in ("news.raw", "news.clean", "news.enriched"):
+            if names.base_of(topic) not in REPLAYABLE:
                 skipped += 1
                 continue
             key = letter["key"].encode() if letter.get("key") else None

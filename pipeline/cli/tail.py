@@ -9,7 +9,7 @@ import asyncio
 import sys
 
 from newsflow.stream.kafka import read_topic, resolve_bootstrap
-from newsflow.topics import TOPIC_RECORDS, TopicNames
+from newsflow.topics import ALL_TOPICS, TopicNames
 
 
 def add_arguments(parser) -> None:
@@ -21,7 +21,7 @@ def add_arguments(parser) -> None:
 
 def run(args, config) -> int:
     names = TopicNames(config.topic_prefix)
-    topic = names.name(args.topic) if args.topic in TOPIC_RECORDS or args.topic == "news.feed_state" else args.topic
+    topic = names.name(args.topic) if args.topic in ALL_TOPICS else args.topic
     return asyncio.run(tail(resolve_bootstrap(config), topic, args))
 
 

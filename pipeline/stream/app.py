@@ -2,7 +2,8 @@
 
 Agents (``agents/``) stay thin: each names its input, its pure stage function and
 its output; :meth:`Pipeline.handle` does the decoding, the dead-lettering and the
-sending, so every stage treats a poison message the same way.
+sending, so every stage treats a poison message the same way.  Agents see the
+pipeline only through :class:`newsflow.stream.context.AgentContext`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,9 +23,11 @@ from newsflow.deadletter import dead_letter
 from newsflow.metrics import Metrics
 from newsflow.progress import Progress
 from newsflow.records import DeadLetter, Record
+from newsflow.sinks import Sink
 from newsflow.stream import transport
+from newsflow.stream.context import StageFunction
 from newsflow.stream.kafka import MAX_MESSAGE_BYTES
-from newsflow.topics import TOPIC_RECORDS, TopicNames
+from newsflow.topics import DLQ, TOPIC_RECORDS, TopicNames
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +56,14 @@ def faust_settings(config: Config, bootstrap: str) -> dict[str, Any]:
 
 @dataclass
 class Pipeline:
-    """Everything the agents share: the app, its topics, sinks and progress."""
+    """Everything the agents share: the app, its topics, sinks and progress (an AgentContext)."""
 
     config: Config
     app: faust.App
     names: TopicNames
     progress: Progress = field(default_factory=lambda: Progress(tracking=False))
     topics: dict[str, faust.TopicT] = field(default_factory=dict)
-    sinks: list = field(default_factory=list)
+    sinks: list[Sink] = field(default_factory=list)
     fetcher: Any = None  # newsflow.agents.fetcher.Fetcher when a feed list is configured
     metrics: Metrics = field(default_factory=Metrics)
 
@@ -80,12 +82,12 @@ class Pipeline:
     async def send_dead_letter(self, letter: DeadLetter, doc_id: str | None) -> None:
         log.warning("dead letter from %s: %s", letter.stage, letter.error)
         self.metrics.dead_letters.labels(stage=letter.stage).inc()
-        await self.topic("news.dlq").send(key=letter.key.encode() if letter.key else None,
+        await self.topic(DLQ).send(key=letter.key.encode() if letter.key else None,
                                           value=codec.encode(letter))
         self.progress.dead(doc_id)
 
     async def handle(self, event: faust.EventT, *, stage: str, source: str,
-                     process: Callable[[Any], Record | Awaitable[Record]], target: str | None) -> None:
+                     process: StageFunction, target: str | None) -> None:
         """Decode one message, run the stage on it, send the result on (unless the stage
         publishes itself: ``target`` None); a failure becomes a dead letter."""
         message = event.message
@@ -93,7 +95,7 @@ class Pipeline:
             record = codec.decode(message.value, source)
             with self.metrics.stage_seconds.labels(stage=stage).time():
                 result = await run_stage(process, record)
-            if target is not None:
+            if target is not None and result is not None:
                 await self.send(target, result, key=_key_text(message.key))
             self.metrics.processed.labels(stage=stage).inc()
         except Exception as exc:  # noqa: BLE001 - any failure of a stage is this message's fault
@@ -102,7 +104,7 @@ class Pipeline:
             await self.send_dead_letter(letter, doc_id_of(message.value))
 
 
-async def run_stage(process: Callable, record: Record) -> Record:
+async def run_stage(process: StageFunction, record: Record) -> Record | None:
     """Run a stage: a coroutine function as is, a plain (CPU-bound) function in a thread,
     so a slow page never blocks the event loop and its consumer heartbeats."""
     if inspect.iscoroutinefunction(process):
@@ -126,7 +128,7 @@ def doc_id_of(payload: bytes | None) -> str | None:
     return article.get("id") if isinstance(article, dict) else value.get("id")
 
 
-def create_pipeline(config: Config, bootstrap: str, *, sinks: list | None = None,
+def create_pipeline(config: Config, bootstrap: str, *, sinks: list[Sink] | None = None,
                     progress: Progress | None = None, poll_feeds_continuously: bool = True) -> Pipeline:
     """Build the Faust app and register every agent on it (the fetcher only with a feed list)."""
     from newsflow.agents import attributor, fetcher, sink, stripper
@@ -140,5 +142,5 @@ def create_pipeline(config: Config, bootstrap: str, *, sinks: list | None = None
     attributor.register(pipeline)
     sink.register(pipeline)
     if config.feeds is not None:
-        pipeline.fetcher = fetcher.register(pipeline, bootstrap, continuous=poll_feeds_continuously)
+        pipeline.fetcher = fetcher.register(pipeline, bootstrap, config.feeds, continuous=poll_feeds_continuously)
     return pipeline

@@ -21,7 +21,7 @@ from newsflow.deadletter import dead_letter
 from newsflow.progress import Progress
 from newsflow.records import RawDocument
 from newsflow.replay import ReplayProblem, iter_documents
-from newsflow.topics import TOPIC_RECORDS, TopicNames
+from newsflow.topics import ALL_TOPICS, RAW, TopicNames
 from newsflow.urls import site_key
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def producer(bootstrap: str) -> AIOKafkaProducer:
                             max_request_size=MAX_MESSAGE_BYTES, linger_ms=5)
 
 
-async def ensure_topics(bootstrap: str, names: TopicNames, partitions: int, extra: tuple[str, ...] = ()) -> None:
+async def ensure_topics(bootstrap: str, names: TopicNames, partitions: int) -> None:
     """Create the pipeline's topics, with the configured partition count, when missing.
 
     Done before any client touches them: a broker that auto-creates topics on a metadata
@@ -66,7 +66,7 @@ async def ensure_topics(bootstrap: str, names: TopicNames, partitions: int, extr
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        topics = [names.name(b) for b in (*TOPIC_RECORDS, *extra)]
+        topics = [names.name(b) for b in ALL_TOPICS]
         wanted = [NewTopic(t, partitions, 1) for t in topics if t not in existing]
         if wanted:
             with contextlib.suppress(TopicAlreadyExistsError):
@@ -98,7 +98,7 @@ async def publish_replay(send, names: TopicNames, paths: Iterable[str | Path],
             continue
         if progress is not None:
             progress.expect(item.id)
-        await send(names.raw, raw_key(item), codec.encode(item, base_topic="news.raw"))
+        await send(names.raw, raw_key(item), codec.encode(item, base_topic=RAW))
         sent += 1
     return sent, problems
 

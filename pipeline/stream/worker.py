@@ -17,7 +17,6 @@ from pathlib import Path
 
 import faust
 
-from newsflow.agents.fetcher import FEED_STATE
 from newsflow.config import Config
 from newsflow.progress import Progress
 from newsflow.sinks import open_sink
@@ -47,8 +46,7 @@ def run(config: Config, options: RunOptions) -> int:
     with embedded_broker_if_needed(config) as bootstrap:
         loop = asyncio.new_event_loop()  # the worker's loop; topics first, with our partition count
         asyncio.set_event_loop(loop)
-        loop.run_until_complete(ensure_topics(bootstrap, TopicNames(config.topic_prefix), config.partitions,
-                                              extra=(FEED_STATE,)))
+        loop.run_until_complete(ensure_topics(bootstrap, TopicNames(config.topic_prefix), config.partitions))
         loop.run_until_complete(setup_sinks(sinks))  # an unreachable store fails now, clearly
         progress = Progress(sink_names=tuple(s.name for s in sinks), tracking=options.exit_when_idle)
         pipeline = create_pipeline(config, bootstrap, sinks=sinks, progress=progress,

@@ -277,3 +277,18 @@ def test_progress_of_a_continuous_run_remembers_nothing():
     for n in range(1000):
         progress.expect(str(n)), progress.stored_in("a", [str(n)]), progress.dead(str(n)), progress.link_sent("u")
     assert not progress.expected and not progress.stored and not progress.dead_ids and not progress.links_in_flight
+
+
+def test_topic_names_are_spelt_only_in_newsflow_topics():
+    import ast
+
+    from newsflow.topics import ALL_TOPICS
+
+    offenders = []
+    for path in [*(REPO / "pipeline").rglob("*.py"), *(REPO / "agents").rglob("*.py")]:
+        if path.name == "topics.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and node.value in ALL_TOPICS:
+                offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert offenders == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]+)""", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]{1,512}?charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]+)""", re.I)
 _LATIN1_LABELS = {"iso8859-1", "latin-1", "ascii", "cp1252", "iso8859-15"}
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _NOT_FEEDS = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")

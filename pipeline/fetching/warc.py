@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import zlib
 from collections.abc import Iterator
 from io import BytesIO
 from typing import IO, NamedTuple
@@ -61,24 +62,79 @@ class WarcWriter:
         self.close()
 
 
+class WarcDamaged(ValueError):
+    """A WARC file that is corrupt or truncated from ``offset`` (a byte position in the file) on."""
+
+    def __init__(self, message: str, offset: int | None) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
 def iter_warc_records(path: str | os.PathLike[str], only_ok: bool = True) -> Iterator[WarcRecord]:
     """Yield the HTTP responses in a ``.warc`` or ``.warc.gz`` file.
 
     Reads Common Crawl CC-NEWS files as well as ours.  Non-response records
     (requests, metadata, warcinfo) are skipped, and so are non-200 responses
     unless ``only_ok`` is False.  Bodies come back de-chunked and decompressed.
+    Damage (a record cut short, a gzip stream that ends early, bytes warcio cannot
+    parse) raises :class:`WarcDamaged` after the intact records before it were yielded.
     """
+    for _, record in iter_warc_entries(path, only_ok):
+        yield record
+
+
+def iter_warc_entries(path: str | os.PathLike[str], only_ok: bool = True) -> Iterator[tuple[int, WarcRecord]]:
+    """``iter_warc_records`` with the byte offset where each record starts in the file."""
     with open(path, "rb") as handle:
-        for record in ArchiveIterator(handle):
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            status = record.http_headers.get_statuscode()
-            if only_ok and status != "200":
-                continue
-            headers = {k.lower(): v for k, v in record.http_headers.headers}
-            body = record.content_stream().read()
-            yield WarcRecord(record.rec_headers.get_header("WARC-Target-URI"), headers, body,
-                             record.rec_headers.get_header("WARC-Date"))
+        records = ArchiveIterator(handle)
+        offset = 0  # the end of the last intact record
+        try:
+            for record in records:
+                item = _response(record, only_ok)  # read it all before asking warcio for offsets
+                start, offset = records.get_record_offset(), records.get_record_offset() + records.get_record_length()
+                if item is not None:
+                    yield start, item
+        except WarcDamaged as exc:  # the record in hand is cut short: it starts here
+            exc.offset = records.get_record_offset()
+            raise
+        except Exception as exc:  # noqa: BLE001 - warcio raises anything from zlib errors to AttributeError
+            raise WarcDamaged(f"unreadable WARC data after offset {offset}: {type(exc).__name__}: {exc}",
+                              offset) from exc
+    if str(path).endswith(".gz") and not _gzip_complete(path):
+        raise WarcDamaged("the gzip stream ends early: the last record(s) are cut off", offset)
+
+
+def _response(record, only_ok: bool) -> WarcRecord | None:
+    """The response in one WARC record, or None when it is not one we want."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    if only_ok and record.http_headers.get_statuscode() != "200":
+        return None
+    headers = {k.lower(): v for k, v in record.http_headers.headers}
+    body = record.content_stream().read()
+    missing = getattr(record.raw_stream, "limit", 0)  # bytes the record announced but the file lacks
+    if missing:
+        raise WarcDamaged(f"record truncated: {missing} byte(s) of its declared length are missing", None)
+    return WarcRecord(record.rec_headers.get_header("WARC-Target-URI"), headers, body,
+                      record.rec_headers.get_header("WARC-Date"))
+
+
+def _gzip_complete(path: str | os.PathLike[str]) -> bool:
+    """Whether every gzip member of the file ends properly (warcio stops silently at a cut)."""
+    decompressor, pending = zlib.decompressobj(wbits=31), False
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 16):
+            while chunk:
+                try:
+                    decompressor.decompress(chunk)
+                except zlib.error:
+                    return False
+                pending = not decompressor.eof
+                if pending:
+                    break
+                chunk = decompressor.unused_data  # the next member starts here
+                decompressor = zlib.decompressobj(wbits=31)
+    return not pending
 
 
 def _reason(status: int) -> str:

@@ -7,20 +7,22 @@ They connect to ``--broker`` / ``NEWSFLOW_BROKER``, or to the embedded broker of
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import MessageSizeTooLargeError, TopicAlreadyExistsError
 
 from newsflow import codec
 from newsflow.config import Config
 from newsflow.deadletter import dead_letter
 from newsflow.progress import Progress
 from newsflow.records import RawDocument
-from newsflow.replay import ReplayProblem, iter_documents
+from newsflow.replay import ReplayProblem, ReplayReport, iter_documents
 from newsflow.topics import ALL_TOPICS, RAW, TopicNames
 from newsflow.urls import site_key
 
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 
 # Whole HTML pages travel on news.raw; Kafka's 1 MB default is too small for some.
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+MAX_VALUE_BYTES = MAX_MESSAGE_BYTES - 64 * 1024  # room for the key, headers and batch framing
 
 
 class NoBrokerError(RuntimeError):
@@ -82,28 +85,61 @@ def raw_key(doc: RawDocument) -> bytes:
 
 
 async def publish_replay(send, names: TopicNames, paths: Iterable[str | Path],
-                         progress: Progress | None = None) -> tuple[int, int]:
-    """Send every document in ``paths`` to news.raw, and unreadable ones to news.dlq.
+                         progress: Progress | None = None) -> ReplayReport:
+    """Send every document in ``paths`` to news.raw, and everything else to news.dlq with its reason.
 
-    ``send(topic, key, value)`` is an async callable (aiokafka or Faust).
-    Returns (documents sent, problems dead-lettered).
+    ``send(topic, key, value)`` is an async callable (aiokafka or Faust).  Nothing aborts the
+    replay but a failing broker: an unreadable file, a bad record, a damaged WARC or a document
+    over the message limit each become one dead letter, and the rest is published.
     """
-    sent = problems = 0
-    for item in iter_documents(paths):
-        if isinstance(item, ReplayProblem):
-            letter = dead_letter("replay", item.error, topic=item.path, payload=item.payload)
-            await send(names.dlq, None, codec.encode(letter))
-            log.warning("replay: %s: %s", item.path, item.error)
-            problems += 1
-            continue
-        if progress is not None:
-            progress.expect(item.id)
-        await send(names.raw, raw_key(item), codec.encode(item, base_topic=RAW))
-        sent += 1
-    return sent, problems
+    report = ReplayReport()
+    for item in iter_documents(paths, max_bytes=MAX_VALUE_BYTES):
+        if isinstance(item, RawDocument):
+            doc = item
+            if progress is not None:
+                progress.expect(doc.id)
+            refused = await _send_document(send, names, doc)
+            if refused is None:
+                report.published += 1
+                continue
+            item = refused
+            if progress is not None:
+                progress.dead(doc.id)
+        await send(names.dlq, None, codec.encode(replay_letter(item)))
+        log.warning("replay: %s: %s", item.path, item.error)
+        report.dead_lettered[item.reason] += 1
+    return report
 
 
-async def replay_files(config: Config, paths: Iterable[str | Path]) -> tuple[int, int]:
+async def _send_document(send, names: TopicNames, doc: RawDocument) -> ReplayProblem | None:
+    """Publish one document; a broker that finds it too large gets it dead-lettered instead."""
+    value = codec.encode(doc, base_topic=RAW)
+    try:
+        await send(names.raw, raw_key(doc), value)
+    except MessageSizeTooLargeError as exc:
+        return ReplayProblem(str(doc.source_path), f"document {doc.id} of {len(value)} bytes refused by the "
+                             f"broker: {exc}; re-read it from {doc.source_path}",
+                             doc.body.encode("utf-8", "surrogatepass")[:DEAD_LETTER_PAYLOAD_BYTES],
+                             reason="oversize")
+    return None
+
+
+DEAD_LETTER_PAYLOAD_BYTES = 64 * 1024  # the head of a big record is enough to see what it was
+
+
+def replay_letter(problem: ReplayProblem):
+    """The dead letter for a replay problem: reason as its type, file and offset as its origin."""
+    payload = problem.payload if isinstance(problem.payload, bytes) else problem.payload.encode("utf-8", "replace")
+    error = problem.error
+    if len(payload) > DEAD_LETTER_PAYLOAD_BYTES:
+        error += f" (payload: first {DEAD_LETTER_PAYLOAD_BYTES} of {len(payload)} bytes, " \
+                 f"sha256 {hashlib.sha256(payload).hexdigest()})"
+        payload = payload[:DEAD_LETTER_PAYLOAD_BYTES]
+    letter = dead_letter("replay", error, topic=problem.path, payload=payload, offset=problem.offset)
+    return dataclasses.replace(letter, error_type=problem.reason)
+
+
+async def replay_files(config: Config, paths: Iterable[str | Path]) -> ReplayReport:
     """``newsflow replay``: publish files with a plain producer."""
     bootstrap = resolve_bootstrap(config)
     names = TopicNames(config.topic_prefix)

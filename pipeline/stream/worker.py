@@ -92,9 +92,9 @@ def add_replay_task(pipeline, options: RunOptions, outcome: dict[str, int]) -> N
             await pipeline.topic(pipeline.names.base_of(topic)).send(key=key, value=value)
 
         if options.replay:
-            sent, problems = await publish_replay(send, pipeline.names, options.replay, progress)
-            say(options, f"replayed {sent} document(s) into {pipeline.names.raw}"
-                         + (f", {problems} unreadable record(s) to {pipeline.names.dlq}" if problems else ""))
+            replayed = await publish_replay(send, pipeline.names, options.replay, progress)
+            outcome["replay_dead_letters"] = sum(replayed.dead_lettered.values())
+            say(options, f"{replayed.describe()} into {pipeline.names.raw}")
         if options.exit_when_idle and pipeline.fetcher is not None:
             report = await pipeline.fetcher.poll(force=True)  # every feed once
             say(options, f"polled {report.feeds_polled} feed(s) ({report.feeds_failed} failed): "
@@ -104,7 +104,7 @@ def add_replay_task(pipeline, options: RunOptions, outcome: dict[str, int]) -> N
             return
         await progress.wait_idle()
         dead = progress.dead_ids & progress.expected
-        outcome["code"] = EXIT_DEAD_LETTERS if dead else EXIT_OK
+        outcome["code"] = EXIT_DEAD_LETTERS if dead or outcome.get("replay_dead_letters") else EXIT_OK
         say(options, f"idle: {len(progress.expected) - len(dead)} document(s) in every sink"
                      + (f", {len(dead)} dead-lettered (see `newsflow dlq list`)" if dead else ""))
         os.kill(os.getpid(), signal.SIGTERM)  # the worker's own, orderly shutdown path

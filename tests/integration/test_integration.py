@@ -95,12 +95,20 @@ def test_unreadable_replay_record_is_dead_lettered_not_lost(worker, tmp_path, un
     good_path, good_id, _ = unique_article()
     records = tmp_path / "batch.jsonl"
     good = {"url": f"https://example.org/news/{marker}", "text": good_path.read_text()}
-    records.write_text(orjson.dumps(good).decode() + "\n{broken json " + marker + "\n")
+    huge = {"url": f"https://example.org/huge/{marker}", "text": marker + " " + "word " * 2_000_000}
+    typed = {"url": 5, "text": f"wrong type {marker}"}
+    records.write_text("\n".join([orjson.dumps(good).decode(), "{broken json " + marker,
+                                  orjson.dumps(huge).decode(), orjson.dumps(typed).decode()]) + "\n")
     result = run_cli("replay", "--broker", worker.bootstrap, str(records))
-    assert result.returncode == 0 and "1 unreadable" in result.stderr
-    letters = wait_for(lambda: [l for l in read_dlq(worker.bootstrap) if marker in l["payload"]], 30,
-                       what="the broken line in news.dlq")
-    assert letters[0]["stage"] == "replay" and "line 2" in letters[0]["error"]
+    assert result.returncode == 3, result.stderr  # something was dead-lettered, and it says so
+    assert "replayed 1 document(s); 3 dead-lettered (bad-record 1, not-json 1, oversize 1)" in result.stderr
+    def mine():
+        found = [l for l in read_dlq(worker.bootstrap) if marker in l["payload"]]
+        return found if len(found) == 3 else None
+    letters = wait_for(mine, 30, what="the three bad records in news.dlq")
+    by_type = {letter["error_type"]: letter for letter in letters}
+    assert set(by_type) == {"not-json", "oversize", "bad-record"} and all(l["stage"] == "replay" for l in letters)
+    assert "line 2" in by_type["not-json"]["error"] and by_type["oversize"]["offset"] == 3
     from newsflow.records import url_id
     from newsflow.urls import canonical_url
     worker.wait_stored(url_id(canonical_url(good["url"])))

@@ -22,7 +22,15 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from newsflow.stripping.lines import LineVerdict, classify_lines, norm
-from newsflow.stripping.restore import contains, insert_lists, lost_containers, missing_lists, neutralise, squash_lines
+from newsflow.stripping.restore import (
+    contains,
+    insert_lists,
+    lost_containers,
+    missing_lists,
+    neutralise,
+    paragraph_chars,
+    squash_lines,
+)
 
 # Class/id tokens that mark a lead, deck or standfirst paragraph.
 _LEAD_NAME = re.compile(
@@ -62,11 +70,30 @@ def parse(document: str | bytes) -> HtmlElement | None:
 _DEAD_TAGS = ("script", "style", "svg", "template", "iframe", "button", "select", "textarea", "canvas", "video",
               "audio", "object", "dialog", etree.Comment)
 _JSON_LD = etree.XPath("//script[contains(@type,'ld+json')]")
+# Dead-tag elements holding paragraphs: the parser nested the page into an unclosed <button>
+# (a publisher template's menu button wraps the whole article), or the article sits in a <dialog>.
+_WRAPPERS = etree.XPath("//*[self::button or self::select or self::textarea or self::dialog or self::iframe"
+                        " or self::object or self::video or self::audio or self::canvas][.//p]")
+_WRAPPER_SHARE, _WRAPPER_MIN = 0.3, 500
+
+
+def _keep_wrappers(tree: HtmlElement) -> None:
+    """Rename dead-tag elements that hold much of the page's paragraph text to ``div``: deleting
+    them would delete the article, for trafilatura's fallbacks too (they read the same tree)."""
+    wrappers = _WRAPPERS(tree)
+    if not wrappers:
+        return
+    total = paragraph_chars(tree)
+    for el in wrappers:
+        if paragraph_chars(el) >= max(_WRAPPER_MIN, _WRAPPER_SHARE * total):
+            el.tag = "div"
 
 
 def prune_dead(tree: HtmlElement) -> HtmlElement:
     """Remove scripts, styles, inline SVG, media, form controls and comments in place (C-level,
-    tails kept); open up ``<details>`` disclosures (FAQs, "Key takeaways"), which trafilatura skips."""
+    tails kept) unless they wrap the article; open up ``<details>`` disclosures (FAQs, "Key
+    takeaways"), which trafilatura skips."""
+    _keep_wrappers(tree)
     json_ld = _JSON_LD(tree)
     for node in json_ld:
         node.tag = "jsonld"  # hide from the strip below
@@ -211,6 +238,7 @@ class Extraction:
     verdicts: list[LineVerdict]
     restored: list[str]
     metadata: dict
+    page_chars: int = 0  # paragraph text on the page: what a body far shorter than it is measured against
 
 
 # Trafilatura settings, measured on the benchmark (see bench/boilerplate.py).
@@ -244,14 +272,17 @@ def _rerun_rescued(tree, containers, url, with_metadata, text, meta) -> tuple[st
     return (new_text, new_meta) if len(new_text) > len(text) else (text, meta)
 
 
-def extract(document: str | bytes | HtmlElement, url: str | None = None, with_metadata: bool = False) -> Extraction | None:
-    """Steps 1-7 of the module docstring.  A tree passed in is modified in place."""
+def extract(document: str | bytes | HtmlElement, url: str | None = None, with_metadata: bool = False,
+            prune: bool = True) -> Extraction | None:
+    """Steps 1-7 of the module docstring (step 1's pruning only with ``prune``).
+    A tree passed in is modified in place."""
     tree = document if isinstance(document, HtmlElement) else parse(document)
     if tree is None:
         return None
-    facts = page_facts(prune_dead(tree))
+    facts = page_facts(prune_dead(tree) if prune else tree)
     text, meta = run_trafilatura(tree, url, with_metadata)
-    containers = lost_containers(tree, text)
+    page_chars = paragraph_chars(tree)
+    containers = lost_containers(tree, text, page_chars)
     if containers:
         text, meta = _rerun_rescued(tree, containers, url, with_metadata, text, meta)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
@@ -259,4 +290,4 @@ def extract(document: str | bytes | HtmlElement, url: str | None = None, with_me
     lines = insert_lists(lines, missing_lists(tree, lines, keyed))
     verdicts = classify_lines(lines, facts.title)
     restored = missing_leads(tree, facts, text, keyed) if lines else []
-    return Extraction(facts, verdicts, restored, meta)
+    return Extraction(facts, verdicts, restored, meta, page_chars)

@@ -192,20 +192,19 @@ def insert_lists(lines: list[str], found: list[tuple[int, list[str]]]) -> list[s
 # container is renamed and trafilatura runs once more.
 _RISKY_NAME = re.compile(r"footer|embed|slide|meta|widget|expand|viewport|sidebar")
 _RESCUE_SHARE, _RESCUE_MIN, _LOST_SHARE = 0.6, 1000, 0.8
-
-
 _P_TEXT = etree.XPath(".//p//text()", smart_strings=False)  # plain strings: no back-references to build
 
 
-def _paragraph_chars(el: HtmlElement) -> int:
+def paragraph_chars(el: HtmlElement) -> int:
     """Characters of paragraph text under ``el`` (what an article is made of)."""
     return sum(map(len, _P_TEXT(el)))
 
 
-def lost_containers(tree: HtmlElement, text: str) -> list[HtmlElement]:
+def lost_containers(tree: HtmlElement, text: str, total: int | None = None) -> list[HtmlElement]:
     """Boilerplate-named containers holding most of the page's paragraphs that the extraction
-    (``text``) visibly lost: it is far shorter than their paragraph text.  Cheap when nothing is lost."""
-    total = _paragraph_chars(tree)
+    (``text``) visibly lost: it is far shorter than their paragraph text.  Cheap when nothing is lost.
+    ``total``: the page's paragraph characters, if already counted."""
+    total = paragraph_chars(tree) if total is None else total
     if total < _RESCUE_MIN or len(text) >= _LOST_SHARE * total:
         return []  # the usual case: the extraction covers the paragraphs
     chars: dict[HtmlElement, int] = {}

@@ -61,11 +61,12 @@ def _strip_text(document: str | bytes, memory, site) -> tuple[str | None, Parts,
     return title, assemble(mark_captions(verdicts)), {}
 
 
-def _strip_html(document: str | bytes, url, memory, site, with_metadata: bool = True) -> tuple[str | None, Parts, dict]:
-    """HTML path: trafilatura plus our rules, with metadata."""
-    ex = html_path.extract(document, url=url, with_metadata=with_metadata)
+def _html_parts(document: str | bytes, url, memory, site, with_metadata: bool,
+                prune: bool = True) -> tuple[str | None, Parts, dict, int]:
+    """One HTML pass: trafilatura plus our rules; also the page's paragraph characters."""
+    ex = html_path.extract(document, url=url, with_metadata=with_metadata, prune=prune)
     if ex is None:
-        return None, Parts(), {}
+        return None, Parts(), {}, 0
     verdicts = [LineVerdict(lead, None) for lead in ex.restored] + ex.verdicts
     verdicts = apply_site_memory(verdicts, memory, site)
     parts = assemble(mark_captions(verdicts))
@@ -74,7 +75,32 @@ def _strip_html(document: str | bytes, url, memory, site, with_metadata: bool = 
     for tag in (meta.get("tags") or []):
         if tag not in parts.tags:
             parts.tags.append(tag)
-    return ex.facts.title or meta.get("title"), parts, meta
+    return ex.facts.title or meta.get("title"), parts, meta, ex.page_chars
+
+
+# A body under this share of the page's paragraph text, or this short, is checked against
+# trafilatura on the unpruned page (rare: a few pages in a hundred).
+_COLLAPSE_SHARE, _COLLAPSE_CHARS = 1 / 3, 250
+
+
+def _body_chars(parts: Parts) -> int:
+    return sum(map(len, parts.paragraphs))
+
+
+def _strip_html(document: str | bytes, url, memory, site, with_metadata: bool = True) -> tuple[str | None, Parts, dict]:
+    """HTML path with the collapse guard: when our body is a small fraction of the page's text, the
+    same rules run on trafilatura's output for the page as it came (no pruning, no rescue of ours
+    to blame); that body wins if it is over three times longer.  No article at all: the fragment
+    fallback.  (The site memory is consulted once: the guard's pass runs without it.)"""
+    title, parts, meta, page_chars = _html_parts(document, url, memory, site, with_metadata)
+    body = _body_chars(parts)
+    if body < _COLLAPSE_CHARS or body < _COLLAPSE_SHARE * page_chars:
+        alt = _html_parts(document, url, None, None, with_metadata, prune=False)
+        if _body_chars(alt[1]) > 3 * body:
+            title, parts, meta, _ = alt
+    if not parts.paragraphs:
+        title, parts, meta = _strip_fragment(document, memory, site)
+    return title, parts, meta
 
 
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "dd", "dt",
@@ -105,8 +131,6 @@ def html_to_text(html: str | bytes) -> str:
     """The body ``strip_boilerplate`` gives for a page, one paragraph per line, without its
     metadata pass: the function the benchmark scores against trafilatura's defaults."""
     _, parts, _ = _strip_html(html, None, None, None, with_metadata=False)
-    if not parts.paragraphs:
-        _, parts, _ = _strip_fragment(html, None, None)
     return "\n".join(parts.paragraphs)
 
 
@@ -129,8 +153,6 @@ def strip_boilerplate(document: str | bytes, *, url: str | None = None, content_
     site = site_of(canonical)
     if _is_html(document, content_type):
         title, parts, meta = _strip_html(document, canonical, site_memory, site)
-        if not parts.paragraphs:
-            title, parts, meta = _strip_fragment(document, site_memory, site)
     else:
         title, parts, meta = _strip_text(document, site_memory, site)
     body = "\n\n".join(parts.paragraphs)

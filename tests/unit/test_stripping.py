@@ -341,3 +341,33 @@ def test_short_html_fragment_is_not_emptied():
     article = strip_boilerplate(fragment, content_type="text/html")
     assert article.paragraphs == ["The mayor said the bridge will reopen in May.", '"Good news," she told reporters.']
     assert {"text": "Share on Facebook", "reason": "social-prompt"} in [r.to_dict() for r in article.removed]
+
+
+# --- collapse guards -----------------------------------------------------------------------------------
+
+_STORY = "".join(f"<p>Paragraph {i}: the council met again on Tuesday evening to discuss the River Street plan, "
+                 f"and residents queued outside the hall to speak for and against it.</p>" for i in range(12))
+
+
+def test_article_nested_into_an_unclosed_button_survives_pruning():
+    # a menu <button> the parser never closes swallows the page (a publisher template's header)
+    html = ('<html><body><a href="#main">Skip to content</a><header><button class="site-header__menu-button">'
+            f'<span>Menu</span><div class="dialog"><p>Sign up</p></div><main id="main"><article><h1>Plan</h1>{_STORY}'
+            '</article></main></body></html>')
+    text = html_to_text(html)
+    assert "Paragraph 11: the council met again" in text
+    assert "Skip to content" not in text
+
+
+def test_collapsed_body_falls_back_to_trafilatura_on_the_unpruned_page(monkeypatch):
+    from newsflow.stripping import html as html_path
+
+    def prune_everything(tree):  # stands in for any pruning bug that deletes the article
+        for article in tree.iter("article"):
+            article.getparent().remove(article)
+        return tree
+
+    monkeypatch.setattr(html_path, "prune_dead", prune_everything)
+    html = f'<html><body><nav><a href="/">Home</a></nav><article><h1>Plan</h1>{_STORY}</article></body></html>'
+    article = strip_boilerplate(html)
+    assert len(article.paragraphs) == 12 and "Paragraph 0:" in article.body

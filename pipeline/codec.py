@@ -17,6 +17,11 @@ class DecodeError(ValueError):
     """A message value is not valid JSON, or not a valid record for its topic."""
 
 
+def json_text(value: object) -> str:
+    """Any JSON-able value (dataclasses included) as compact JSON text, e.g. for a store column."""
+    return orjson.dumps(value).decode()
+
+
 def encode(record: Record, *, base_topic: str | None = None) -> bytes:
     """Serialise a record; with ``base_topic``, check it against that topic's schema first."""
     if base_topic is None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 
+from newsflow.clock import now_iso
 from newsflow.records import DeadLetter
-from newsflow.replay import now_iso
 
 
 def dead_letter(stage: str, error: BaseException | str, *, topic: str, payload: bytes | str | None,

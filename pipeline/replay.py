@@ -15,12 +15,12 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from newsflow.clock import now_iso
 from newsflow.records import RawDocument, content_id, url_id
 from newsflow.urls import canonical_url
 
@@ -59,10 +59,6 @@ class ReplayReport:
             reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(self.dead_lettered.items()))
             text += f"; {sum(self.dead_lettered.values())} dead-lettered ({reasons})"
         return text
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def make_document(body: str, *, content_type: str, url: str | None = None, title: str | None = None,

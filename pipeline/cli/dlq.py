@@ -13,7 +13,7 @@ import sys
 
 import orjson
 
-from newsflow.replay import now_iso
+from newsflow.clock import now_iso
 from newsflow.stream.kafka import producer, read_topic, resolve_bootstrap
 from newsflow.topics import REPLAYABLE, TopicNames
 

@@ -34,8 +34,8 @@ def run(args, config) -> int:
 
 def documents(paths):
     """Documents in argument order; ``-`` is standard input (HTML recognised by its markup)."""
+    from newsflow.content import looks_like_html
     from newsflow.replay import iter_documents, make_document
-    from newsflow.stripping.strip import looks_like_html
 
     for path in paths:
         if path != "-":

@@ -43,12 +43,6 @@ def acceptable(kind: str, content_type: str | None) -> bool:
     return True
 
 
-def looks_like_html(body: bytes) -> bool:
-    """Sniff an untyped body: does it start like an HTML document?"""
-    head = body[:1024].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<!--", b"<meta", b"<body"))
-
-
 def decode_text(body: bytes, content_type: str | None) -> tuple[str, str, bool]:
     """Decode ``body``; returns ``(text, encoding, guessed)``.
 

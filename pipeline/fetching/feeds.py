@@ -17,6 +17,8 @@ import orjson
 from feedparser.datetimes import _parse_date as parse_feed_date
 from lxml import etree
 
+from ..content import primary_language
+
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 MAX_GUNZIP = 50_000_000
@@ -71,7 +73,7 @@ def parse_xml_feed(body: bytes, url: str, content_type: str | None = None) -> Pa
     parsed = feedparser.parse(body, response_headers=headers)
     feed = parsed.get("feed", {})
     result = ParsedFeed(url, parsed.get("version") or "unknown", _clean(feed.get("title")),
-                        _lang(feed.get("language")))
+                        primary_language(feed.get("language")))
     for item in parsed.get("entries", []):
         entry = _entry_from_feedparser(item, result)
         if entry is not None:
@@ -113,7 +115,7 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
         return ParsedFeed(url, "json", error=f"bad JSON Feed: {exc}")
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         return ParsedFeed(url, "json", error="JSON without an items list")
-    result = ParsedFeed(url, "json", _clean(data.get("title")), _lang(data.get("language")))
+    result = ParsedFeed(url, "json", _clean(data.get("title")), primary_language(data.get("language")))
     feed_authors = _json_authors(data)
     for item in data["items"]:
         link = isinstance(item, dict) and (item.get("url") or item.get("external_url"))
@@ -123,7 +125,7 @@ def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
                 published=_iso_text(item.get("date_published")),
                 updated=_iso_text(item.get("date_modified")),
                 authors=_json_authors(item) or feed_authors, entry_id=str(item.get("id") or link),
-                language=_lang(item.get("language")) or result.language,
+                language=primary_language(item.get("language")) or result.language,
                 feed_title=result.title, feed_url=url))
     return result
 
@@ -166,7 +168,7 @@ def _sitemap_entry(node: Any, url: str) -> FeedEntry | None:
         published = _iso_text(_text(news, "publication_date", NEWS_NS))
         pub = news.find(f"{{{NEWS_NS}}}publication")
         if pub is not None:
-            publication, language = _text(pub, "name", NEWS_NS), _lang(_text(pub, "language", NEWS_NS))
+            publication, language = _text(pub, "name", NEWS_NS), primary_language(_text(pub, "language", NEWS_NS))
     return FeedEntry(link=urljoin(url, loc), title=title, published=published,
                      updated=_iso_text(_text(node, "lastmod")), entry_id=loc, language=language,
                      feed_title=publication, feed_url=url)
@@ -212,10 +214,3 @@ def _clean(value: Any) -> str | None:
     """Collapse whitespace in a title; None for empty."""
     text = " ".join(str(value).split()) if value else ""
     return text or None
-
-
-def _lang(value: Any) -> str | None:
-    """``"en-GB"`` -> ``"en"``: the primary language subtag, lower-cased."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    return value.strip().replace("_", "-").split("-")[0].lower() or None

@@ -24,9 +24,12 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 from aiohttp.resolver import ThreadedResolver
 
+from ..clock import now_iso
 from ..config import FetchSettings
-from .decoding import acceptable, decode_text, looks_like_html, media_type
-from .politeness import HostScheduler, host_key
+from ..content import looks_like_html
+from ..urls import host_of
+from .decoding import acceptable, decode_text, media_type
+from .politeness import HostScheduler
 from .stats import FetchStats
 
 if TYPE_CHECKING:
@@ -56,7 +59,7 @@ class FetchResult:
     retry_after: float | None = None
     error: str | None = None
     location: str | None = None  # set on the internal "redirect" outcome only
-    fetched_at: str = field(default_factory=lambda: utc_now())
+    fetched_at: str = field(default_factory=now_iso)
 
     @property
     def ok(self) -> bool:
@@ -74,11 +77,6 @@ class FetchResult:
     @property
     def last_modified(self) -> str | None:
         return self.headers.get("last-modified")
-
-
-def utc_now() -> str:
-    """The current time as an ISO 8601 UTC string with a ``Z``."""
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 # IPv6 prefixes that carry an IPv4 address in their last 32 bits (RFC 6052 NAT64, RFC 8215
@@ -212,7 +210,7 @@ class HttpClient:
             await self._pause(result.final_url, wait)
             result = await self._follow(url, kind, etag, last_modified)
         if result.outcome == "rate_limited" and self.scheduler is not None and result.retry_after:
-            self.scheduler.block(host_key(result.final_url), result.retry_after)
+            self.scheduler.block(host_of(result.final_url), result.retry_after)
         self.stats.count(kind, result.outcome)
         return result
 
@@ -228,7 +226,7 @@ class HttpClient:
     async def _pause(self, url: str, seconds: float) -> None:
         """Back off: through the host scheduler (so other hosts carry on) or a sleep."""
         if self.scheduler is not None:
-            self.scheduler.defer(host_key(url), seconds)
+            self.scheduler.defer(host_of(url), seconds)
         else:
             await asyncio.sleep(seconds)
 
@@ -281,7 +279,7 @@ class HttpClient:
 
     def _backing_off(self, url: str) -> FetchResult | None:
         """A local ``rate_limited`` result while the host's long Retry-After runs."""
-        remaining = self.scheduler.blocked_for(host_key(url)) if self.scheduler else 0.0
+        remaining = self.scheduler.blocked_for(host_of(url)) if self.scheduler else 0.0
         if remaining <= 0:
             return None
         return FetchResult(url, url, "rate_limited", retry_after=remaining,

@@ -8,6 +8,7 @@ from typing import Any
 
 from lxml import html as lxml_html
 
+from ..content import primary_language
 from .feeds import FeedEntry
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ def article_metadata(html: str, url: str, entry: FeedEntry | None = None,
     title = (entry.title if entry else None) or _page_title(tree)
     published = (entry.published if entry else None) or page_date(html, url)
     authors = (entry.authors if entry else ()) or _page_authors(tree)
-    language = _page_language(tree) or _primary(content_language) or (entry.language if entry else None)
+    language = _page_language(tree) or primary_language(content_language) or (entry.language if entry else None)
     return PageMetadata(title, published, tuple(authors), language)
 
 
@@ -91,11 +92,4 @@ def _page_language(tree: Any) -> str | None:
     if tree is None:
         return None
     root = tree.getroottree().getroot()
-    return _primary(root.get("lang") or root.get("xml:lang")) or _primary(next(iter(_meta(tree, "og:locale")), None))
-
-
-def _primary(tag: str | None) -> str | None:
-    """The primary subtag of a language tag: ``en-GB``/``en_GB`` -> ``en``."""
-    if not tag or not tag.strip():
-        return None
-    return tag.strip().replace("_", "-").split("-")[0].split(",")[0].lower() or None
+    return primary_language(root.get("lang") or root.get("xml:lang")) or primary_language(next(iter(_meta(tree, "og:locale")), None))

@@ -8,12 +8,8 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-
-def host_key(url: str) -> str:
-    """The politeness key of a URL: its lower-cased host name (ports share a host)."""
-    return (urlsplit(url).hostname or "").lower()
+from ..urls import host_of
 
 
 @dataclass
@@ -80,7 +76,7 @@ class HostScheduler:
     @asynccontextmanager
     async def slot(self, url: str) -> AsyncIterator[None]:
         """Wait for the host's turn and a global slot, then hold both for one request."""
-        host = host_key(url)
+        host = host_of(url)
         entry = self._host(host)
         entry.waiting += 1
         try:

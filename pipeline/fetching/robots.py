@@ -9,8 +9,9 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
+from ..urls import host_of
 from .http import HttpClient
-from .politeness import HostScheduler, host_key
+from .politeness import HostScheduler
 
 MAX_ROBOTS_HOSTS = 50_000
 
@@ -140,7 +141,7 @@ class RobotsCache:
         else:
             self._unavailable.add(key)
         if self.scheduler is not None:
-            self.scheduler.set_crawl_delay(host_key(key), delay)
+            self.scheduler.set_crawl_delay(host_of(key), delay)
         return parser
 
     def _store(self, key: str, parser: RobotFileParser, ttl: float) -> None:

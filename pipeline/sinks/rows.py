@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
+from newsflow.codec import json_text
 from newsflow.records import EnrichedArticle
 from newsflow.sinks.base import record_json
 
@@ -27,18 +26,14 @@ ATTRIBUTION_COLUMNS = (
 JSON_COLUMNS = frozenset({"authors", "tags", "captions", "credits", "removed", "record", "content_spans"})
 
 
-def _json(value: Any) -> str:
-    return orjson.dumps(value).decode()
-
-
 def article_row(item: EnrichedArticle, digest: str) -> dict[str, Any]:
     """The ``articles`` row for ``item``; ``record`` is the full topic JSON."""
     art = item.article
     return {
         "id": art.id, "url": art.url, "title": art.title, "body": art.body,
-        "published": art.published, "language": art.language, "authors": _json(art.authors),
-        "tags": _json(art.tags), "captions": _json(art.captions), "credits": _json(art.credits),
-        "removed": _json(art.removed), "stripper_version": art.stripper_version,
+        "published": art.published, "language": art.language, "authors": json_text(art.authors),
+        "tags": json_text(art.tags), "captions": json_text(art.captions), "credits": json_text(art.credits),
+        "removed": json_text(art.removed), "stripper_version": art.stripper_version,
         "attributor_version": item.attributor_version, "schema_version": item.schema_version,
         "content_hash": digest, "record": record_json(item).decode(),
     }
@@ -53,7 +48,7 @@ def attribution_rows(item: EnrichedArticle) -> list[dict[str, Any]]:
             "source_start": a.source_span[0], "source_end": a.source_span[1],
             "cue_start": a.cue_span[0], "cue_end": a.cue_span[1],
             "content_start": a.content_span[0], "content_end": a.content_span[1],
-            "content_spans": _json(a.content_spans),
+            "content_spans": json_text(a.content_spans),
         }
         for idx, a in enumerate(item.attributions)
     ]

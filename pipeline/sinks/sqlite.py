@@ -21,12 +21,10 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import orjson
-
+from newsflow.clock import now_iso
+from newsflow.codec import json_text
 from newsflow.records import EnrichedArticle
 from newsflow.sinks.base import BatchingSink, content_hash
 from newsflow.sinks.rows import (
@@ -117,14 +115,6 @@ def connect(path: str | os.PathLike, readonly: bool = False) -> sqlite3.Connecti
     return conn
 
 
-def _json(value: Any) -> str:
-    return orjson.dumps(value).decode()
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
 class SqliteSink(BatchingSink):
     """Upsert enriched articles into a SQLite file (see the module docstring for tables)."""
 
@@ -160,7 +150,7 @@ class SqliteSink(BatchingSink):
         conn.execute("BEGIN IMMEDIATE")
         try:
             known = dict(conn.execute(f"SELECT id, content_hash FROM articles WHERE id {IN_IDS}",
-                                      (_json(list(digests)),)).fetchall())
+                                      (json_text(list(digests)),)).fetchall())
             todo = [item for item in batch if known.get(item.id) != digests[item.id]]
             changed = [item.id for item in todo if item.id in known]
             self._store(conn, todo, digests, changed)
@@ -177,10 +167,10 @@ class SqliteSink(BatchingSink):
         """Write new and changed articles: history, article rows, attributions, speakers."""
         if not todo:
             return
-        now, ids = _now(), _json([item.id for item in todo])
+        now, ids = now_iso(), json_text([item.id for item in todo])
         conn.execute("INSERT INTO article_history (article_id, content_hash, record, valid_from, replaced_at) "
                      f"SELECT id, content_hash, record, updated_at, ? FROM articles WHERE id {IN_IDS}",
-                     (now, _json(changed)))
+                     (now, json_text(changed)))
         touched = {r[0] for r in conn.execute(
             f"SELECT DISTINCT speaker FROM attributions WHERE article_id {IN_IDS}", (ids,))}
         conn.execute(f"DELETE FROM attributions WHERE article_id {IN_IDS}", (ids,))
@@ -188,7 +178,7 @@ class SqliteSink(BatchingSink):
             {**article_row(item, digests[item.id]), "now": now} for item in todo])
         rows = [r for item in todo for r in attribution_rows(item)]
         conn.executemany(INSERT_ATTRIBUTION, rows)
-        names = _json(sorted(touched | speakers_of(rows)))
+        names = json_text(sorted(touched | speakers_of(rows)))
         conn.execute(DELETE_SPEAKERS, (names,))  # recount the touched speakers from scratch
         conn.execute(COUNT_SPEAKERS, (now, names))
 

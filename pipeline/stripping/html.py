@@ -21,6 +21,7 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
+from newsflow.content import primary_language
 from newsflow.stripping.lines import LineVerdict, classify_lines, norm
 from newsflow.stripping.restore import (
     contains,
@@ -220,14 +221,8 @@ def page_facts(tree: HtmlElement) -> PageFacts:
         title=page_title(tree),
         description=_meta(tree, "og:description", "description", "twitter:description"),
         captions=find_captions(tree),
-        language=_html_lang(tree),
+        language=primary_language(tree.get("lang") or tree.get("xml:lang")),
     )
-
-
-def _html_lang(tree: HtmlElement) -> str | None:
-    """Primary language subtag of ``<html lang>``, e.g. "de" for "de-AT"."""
-    lang = (tree.get("lang") or tree.get("xml:lang") or "").strip().lower()
-    return lang.split("-")[0].split("_")[0] or None
 
 
 @dataclass

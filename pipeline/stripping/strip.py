@@ -9,6 +9,7 @@ from __future__ import annotations
 import lxml.etree
 import lxml.html
 
+from newsflow.content import looks_like_html
 from newsflow.records import CleanArticle, content_id, url_id
 from newsflow.stripping import html as html_path
 from newsflow.stripping.lines import LineVerdict, classify_lines
@@ -18,14 +19,6 @@ from newsflow.urls import canonical_url
 from newsflow.urls import site_key as site_of
 
 STRIPPER_VERSION = "1.0.0"
-
-
-def looks_like_html(document: str | bytes) -> bool:
-    """Sniff: markup at the start (after whitespace and a BOM) means HTML."""
-    head = document[:512]
-    if isinstance(head, bytes):
-        head = head.decode("utf-8", "replace")
-    return head.lstrip("\ufeff \t\r\n").startswith("<")
 
 
 def _is_html(document: str | bytes, content_type: str | None) -> bool:

@@ -292,3 +292,21 @@ def test_topic_names_are_spelt_only_in_newsflow_topics():
             if isinstance(node, ast.Constant) and node.value in ALL_TOPICS:
                 offenders.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("tag, primary", [("en-GB", "en"), ("de_AT", "de"), ("FR", "fr"), (" pt-BR, en", "pt"),
+                                          ("", None), (None, None), (3, None)])
+def test_one_language_normaliser(tag, primary):
+    from newsflow.content import primary_language
+
+    assert primary_language(tag) == primary
+
+
+def test_one_html_sniffer_and_clock():
+    from newsflow.clock import now_iso
+    from newsflow.content import looks_like_html
+
+    assert looks_like_html(b"\xef\xbb\xbf  <!doctype html><p>x") and looks_like_html("\n<p>x</p>")
+    assert not looks_like_html("Title\n\nBody <b>bold</b>")
+    stamp = now_iso()
+    assert stamp.endswith("Z") and len(stamp) == len("2026-01-01T00:00:00.000Z")

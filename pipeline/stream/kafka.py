@@ -23,6 +23,7 @@ from newsflow.deadletter import dead_letter
 from newsflow.progress import Progress
 from newsflow.records import RawDocument
 from newsflow.replay import ReplayProblem, ReplayReport, iter_documents
+from newsflow.stream import broker
 from newsflow.topics import ALL_TOPICS, RAW, TopicNames
 from newsflow.urls import site_key
 
@@ -38,18 +39,20 @@ class NoBrokerError(RuntimeError):
 
 
 def address_file(config: Config) -> Path:
-    return config.data_dir / "broker.address"
+    return broker.address_path(config.data_dir)
 
 
 def resolve_bootstrap(config: Config) -> str:
-    """``--broker``, else the address an embedded ``newsflow run`` wrote down."""
+    """``--broker``, else the embedded broker of a ``newsflow run`` alive in this data folder."""
     if config.broker:
         return config.broker
-    path = address_file(config)
-    if path.exists():
-        return path.read_text().strip()
-    raise NoBrokerError("no broker: pass --broker HOST:PORT or set NEWSFLOW_BROKER, "
-                        "or start `newsflow run` (it starts the embedded broker) in this folder first")
+    live = broker.live_address(config.data_dir)
+    if live:
+        return live
+    stale = " (its broker.address file is stale: the run that wrote it is gone)" \
+        if broker.stale_address(config.data_dir) else ""
+    raise NoBrokerError(f"no broker running in {config.data_dir}{stale}: pass --broker HOST:PORT or set "
+                        "NEWSFLOW_BROKER, or start `newsflow run` (it starts the embedded broker) in this folder first")
 
 
 def producer(bootstrap: str) -> AIOKafkaProducer:
@@ -70,12 +73,32 @@ async def ensure_topics(bootstrap: str, names: TopicNames, partitions: int) -> N
     try:
         existing = set(await admin.list_topics())
         topics = [names.name(b) for b in ALL_TOPICS]
+        present = [t for t in topics if t in existing]
+        if present:  # only topics that exist: a metadata request for another would create it
+            check_partitions(await admin.describe_topics(present), partitions)
         wanted = [NewTopic(t, partitions, 1) for t in topics if t not in existing]
         if wanted:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(wanted)
     finally:
         await admin.close()
+
+
+class PartitionMismatch(RuntimeError):
+    """A pipeline topic exists with another partition count than configured."""
+
+
+def check_partitions(described: list[dict], wanted: int) -> None:
+    """Refuse topics whose partition count differs from ``--partitions``: keys would land on
+    partitions the site table is not co-partitioned with, and every keyed article would fail."""
+    for topic in described:
+        found = len(topic.get("partitions") or [])
+        if found != wanted:
+            name = topic["topic"]
+            raise PartitionMismatch(
+                f"topic {name} exists with {found} partition(s), but {wanted} are configured: run with "
+                f"--partitions {found} (NEWSFLOW_PARTITIONS={found}), or delete the pipeline's topics "
+                f"(kafka-topics.sh --delete --topic {name}) to recreate them, or use another --topic-prefix")
 
 
 def raw_key(doc: RawDocument) -> bytes:

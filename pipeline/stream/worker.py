@@ -21,8 +21,8 @@ from newsflow.config import Config
 from newsflow.progress import Progress
 from newsflow.sinks import open_sink
 from newsflow.stream.app import create_pipeline
-from newsflow.stream.broker import EmbeddedBroker
-from newsflow.stream.kafka import address_file, ensure_topics, publish_replay
+from newsflow.stream.broker import folder_broker
+from newsflow.stream.kafka import ensure_topics, publish_replay
 from newsflow.topics import TopicNames
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def run(config: Config, options: RunOptions) -> int:
     """Start everything, block until stopped; returns the process exit code."""
     sinks = [open_sink(spec, batch_size=config.sink_batch_size, max_delay=config.sink_max_delay)
              for spec in config.default_sinks]
-    with embedded_broker_if_needed(config) as bootstrap:
+    with embedded_broker_if_needed(config, share=not options.exit_when_idle) as bootstrap:
         loop = asyncio.new_event_loop()  # the worker's loop; topics first, with our partition count
         asyncio.set_event_loop(loop)
         loop.run_until_complete(ensure_topics(bootstrap, TopicNames(config.topic_prefix), config.partitions))
@@ -66,19 +66,15 @@ def run(config: Config, options: RunOptions) -> int:
 
 
 @contextlib.contextmanager
-def embedded_broker_if_needed(config: Config):
-    """Yield the bootstrap address; start tansu (and write its address down) when none is configured."""
+def embedded_broker_if_needed(config: Config, share: bool = True):
+    """Yield the bootstrap address: ``--broker``, else this data folder's embedded broker,
+    started here or, with ``share``, the one another ``newsflow run`` in the folder started
+    (this worker then joins that run's consumer group and shares its partitions)."""
     if config.broker:
         yield config.broker
         return
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    with EmbeddedBroker(log_path=config.data_dir / "tansu.log") as broker:
-        address_file(config).write_text(broker.bootstrap + "\n")
-        try:
-            yield broker.bootstrap
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                address_file(config).unlink()
+    with folder_broker(config.data_dir, share=share) as (bootstrap, _owned):
+        yield bootstrap
 
 
 def add_replay_task(pipeline, options: RunOptions, outcome: dict[str, int]) -> None:

@@ -36,7 +36,7 @@ from newsflow.stripping.restore import (
 # Class/id tokens that mark a lead, deck or standfirst paragraph.
 _LEAD_NAME = re.compile(
     r"(?:^|[-_ ])(?:lead|leader|intro|introduction|standfirst|stand-first|deck|dek|abstract|summary|excerpt|"
-    r"teaser|subline|sub-?title|subheadline|kicker-text|description|chapeau|chapo|entradilla|sumario|bajada|"
+    r"teaser|subline|sub-?title|subheadline|description|chapeau|chapo|entradilla|sumario|bajada|"
     r"occhiello|sommario|lide|linha-fina|zajawka|vorspann|anriss|einleitung)(?:$|[-_ ]|text|-text)",
 )  # search lower-cased attribute values (much faster than re.IGNORECASE)
 # Ancestors that make a candidate lead a navigation/teaser item instead.

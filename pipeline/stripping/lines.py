@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from newsflow.stripping import lexicon as lx
+from newsflow.stripping.rules import alt
 
 SUBSTANTIAL = 100  # a line at least this long (with a sentence end) anchors the body zone
 SHORT = 160
@@ -59,8 +60,8 @@ _REAL_DATE = re.compile(
 )
 _BYLINE = re.compile(r"^(?:by|von|por|par|di|de|door|autor(?:in)?|author|written by|text|texto)\s*:?\s+[A-ZÄÖÜÁÉ]", re.I)
 _CREDIT_LINE = re.compile(
-    rf"^\W*(?:{lx._alt(lx.AGENCIES)})(?:\s*(?:/|\||,|-|–)\s*[\w .'-]{{0,40}})?\W*$"
-    rf"|^[\w .'-]{{2,40}}\s*/\s*(?:{lx._alt(lx.AGENCIES)})\W*$|^[A-ZÄÖÜ][\w.'-]+(?: [\w.'-]+){{0,3}}\s*/\s*[\w .'-]{{2,30}}$",
+    rf"^\W*(?:{alt(lx.AGENCIES)})(?:\s*(?:/|\||,|-|–)\s*[\w .'-]{{0,40}})?\W*$"
+    rf"|^[\w .'-]{{2,40}}\s*/\s*(?:{alt(lx.AGENCIES)})\W*$|^[A-ZÄÖÜ][\w.'-]+(?: [\w.'-]+){{0,3}}\s*/\s*[\w .'-]{{2,30}}$",
     re.IGNORECASE,
 )
 
@@ -84,7 +85,7 @@ def is_timestamp(line: str) -> bool:
         return False
     if not _REAL_DATE.search(line):
         return False
-    rest = lx.TIMESTAMP_LABEL_RE.sub("", line, count=1)
+    rest = lx.TIMESTAMP_LABEL.pattern.sub("", line, count=1)
     rest = _DATE_TOKEN.sub("", rest)
     return not re.search(r"[^\s,.|·•/()\-–—:]", rest)
 
@@ -93,19 +94,19 @@ def is_credit(line: str) -> bool:
     """True for photo-credit lines: "Photo: X", "Getty Images", "AP/Vadim Zamirovsky", "AFP / X"."""
     if len(line) > 120:
         return False
-    if lx.CREDIT_PREFIX_RE.match(line):
+    if lx.CREDIT_PREFIX.match(line):
         return True
     return len(line) <= 60 and bool(_CREDIT_LINE.match(line.strip())) and _has_agency_or_slash(line)
 
 
 def _has_agency_or_slash(line: str) -> bool:
     """A credit names an agency or has the "Agency/Photographer" slash shape, never a sentence end."""
-    return (bool(lx.AGENCY_RE.search(line.lower())) or "/" in line) and not line.rstrip().endswith((".", "?", "!"))
+    return (bool(lx.AGENCY.search(line.lower())) or "/" in line) and not line.rstrip().endswith((".", "?", "!"))
 
 
 def is_tag_line(line: str) -> bool:
     """True for "Tags: a, b, c" / "Filed under ..." lines listing labels rather than a sentence."""
-    if len(line) > 200 or not lx.TAG_LINE_RE.match(line):
+    if len(line) > 200 or not lx.TAG_LINE.match(line):
         return False
     return not line.rstrip().endswith((".", "?", "!"))
 
@@ -113,7 +114,7 @@ def is_tag_line(line: str) -> bool:
 def is_prompt(line: str) -> bool:
     """Newsletter/app/social/paywall prompt words (substring pre-check, then the regex)."""
     low = line.lower()
-    return any(t in low for t in lx.PROMPT_TRIGGERS) and bool(lx.PROMPT_RE.search(low))
+    return lx.PROMPT.search(low)
 
 
 def prompt_reason(line: str) -> str:
@@ -133,21 +134,21 @@ def _anywhere(line: str) -> str | None:
         return "lone-punctuation"
     n = len(stripped)
     if n < 80:
-        if lx.READING_TIME_RE.match(stripped):
+        if lx.READING_TIME.match(stripped):
             return "reading-time"
         if is_timestamp(stripped):
             return "timestamp"
-        if lx.UI_LINE_RE.match(stripped):
+        if lx.UI_LINE.match(stripped):
             return "interface"
-    if n < 250 and lx.TEASER_RE.match(stripped):
+    if n < 250 and (lx.TEASER.match(stripped) or lx.ARROW_TEASER.match(stripped)):
         return "related-teaser"
-    if n < 300 and (is_credit(stripped) or lx.CREDIT_BY_RE.match(stripped)):
+    if n < 300 and (is_credit(stripped) or lx.CREDIT_BY.match(stripped)):
         return "photo-credit"
-    if n < 300 and lx.CAPTION_RE.search(stripped):
+    if n < 300 and lx.CAPTION.search(stripped.lower()):
         return "caption"
-    if n < 150 and lx.SOURCE_RE.match(stripped):
+    if n < 150 and lx.SOURCE.match(stripped):
         return "source-line"
-    if n < 200 and lx.BREADCRUMB_RE.match(stripped):
+    if n < 200 and lx.BREADCRUMB.match(stripped):
         return "breadcrumb"
     return _meta_line(stripped) if n < 200 else None
 
@@ -159,7 +160,7 @@ def _meta_line(line: str) -> str | None:
     parts = [p.strip() for p in line.split("|") if p.strip()]
     if not parts or any(len(p) > 80 for p in parts):
         return None
-    hits = [p for p in parts if is_timestamp(p) or lx.UI_LINE_RE.match(p) or lx.TAG_LINE_RE.match(p + " ") or is_credit(p)]
+    hits = [p for p in parts if is_timestamp(p) or lx.UI_LINE.match(p) or lx.TAG_LINE.match(p + " ") or is_credit(p)]
     return "metadata" if hits and len(hits) * 2 >= len(parts) else None
 
 
@@ -169,11 +170,11 @@ def _body(line: str) -> str | None:
         return None
     low = line.lower()
     furniture = _strong_edge(line)
-    if furniture and lx.STRONG_CTA_RE.search(low):
+    if furniture and lx.STRONG_CTA.search(low):
         return prompt_reason(line)
     if len(line) >= SHORT:
         return None
-    if furniture and len(line) < 120 and lx.COPYRIGHT_RE.search(low):
+    if furniture and len(line) < 120 and lx.COPYRIGHT.search(low):
         return "copyright"
     if len(line) < 100 and not line.startswith("- ") and is_prompt(line) and not ends_sentence(line):
         return prompt_reason(line)
@@ -182,11 +183,11 @@ def _body(line: str) -> str | None:
 
 def _edge(line: str, zone: str) -> str | None:
     """Broad rules for head and tail lines."""
-    if len(line) < 300 and lx.COPYRIGHT_RE.search(line.lower()):
+    if len(line) < 300 and lx.COPYRIGHT.search(line.lower()):
         return "copyright"
-    if len(line) < 200 and is_prompt(line) or len(line) < 300 and lx.STRONG_CTA_RE.search(line.lower()):
+    if len(line) < 200 and is_prompt(line) or len(line) < 300 and lx.STRONG_CTA.search(line.lower()):
         return prompt_reason(line)
-    if len(line) < 300 and lx.DISCLOSURE_RE.search(line.lower()):
+    if len(line) < 300 and lx.DISCLOSURE.search(line.lower()):
         return "disclosure"
     if is_tag_line(line):
         return "tags"
@@ -199,13 +200,13 @@ def _edge(line: str, zone: str) -> str | None:
 
 def _tail_only(line: str) -> str | None:
     """Trailing furniture: author bios, contact lines, long credit lines."""
-    if len(line) < 600 and lx.BIO_RE.match(line):
+    if len(line) < 600 and lx.BIO.match(line):
         return "author-bio"
-    if len(line) < 120 and not line.startswith("- ") and not ends_sentence(line) and lx.ROLE_RE.search(line.lower()):
+    if len(line) < 120 and not line.startswith("- ") and not ends_sentence(line) and lx.ROLE.search(line.lower()):
         return "author-bio"
-    if len(line) < 150 and lx.CONTACT_RE.match(line):
+    if len(line) < 150 and lx.CONTACT.match(line):
         return "contact"
-    if len(line) < 300 and lx.CREDIT_PREFIX_RE.match(line):
+    if len(line) < 300 and lx.CREDIT_PREFIX.match(line):
         return "photo-credit"
     return None
 
@@ -216,7 +217,7 @@ def _substantial(line: str) -> bool:
         return True
     if len(line) >= 200:  # long calls to action are rare: only copyright and disclosures still disqualify
         low = line.lower()
-        return not (lx.COPYRIGHT_RE.search(low) or lx.DISCLOSURE_RE.search(low))
+        return not (lx.COPYRIGHT.search(low) or lx.DISCLOSURE.search(low))
     return len(line) >= SUBSTANTIAL and ends_sentence(line) and not _strong_edge(line)
 
 
@@ -225,7 +226,7 @@ def _strong_edge(line: str) -> bool:
     """Unmistakable furniture even when long: copyright, a direct call to action, an ad disclosure.
     Cached: zoning and the body rules both ask, line by line."""
     low = line.lower()
-    return any(t in low for t in lx.FURNITURE_TRIGGERS) and bool(lx.FURNITURE_RE.search(low))
+    return lx.FURNITURE.search(low)
 
 
 def zones(lines: list[str], subs: list[bool] | None = None) -> tuple[int, int]:
@@ -273,7 +274,7 @@ class _Walk:
         if _opens_related(line.strip(), zone, i, self.total, self.seen):
             # after enough article text, a heading that only ever closes an article ends it
             self.cutting, self.cut = True, 0
-            self.to_end = self.seen >= 3 and bool(lx.END_HEADING_RE.match(line.strip()))
+            self.to_end = self.seen >= 3 and bool(lx.END_HEADING.match(line.strip()))
             return "related-teaser"
         self.seen += self.subs[i]
         return _classify(line, zone, self.title_key, i, late=i >= _LATE * self.total)
@@ -283,11 +284,11 @@ def _opens_related(line: str, zone: str, index: int, total: int, seen: int = 0) 
     """A heading that opens a list of other stories, links or contacts at the end of the text."""
     if not line or len(line) > 80 or line[0].islower() or line.endswith("."):
         return False
-    if zone == "tail" and (lx.RELATED_HEADING_RE.match(line) or lx.TAIL_HEADING_RE.match(line)):
+    if zone == "tail" and (lx.RELATED_HEADING.match(line) or lx.TAIL_HEADING.match(line)):
         return True
-    if zone == "body" and seen >= 3 and lx.END_HEADING_RE.match(line):
+    if zone == "body" and seen >= 3 and lx.END_HEADING.match(line):
         return True
-    return zone == "body" and index >= total / 2 and bool(lx.RELATED_HEADING_RE.match(line))
+    return zone == "body" and index >= total / 2 and bool(lx.RELATED_HEADING.match(line))
 
 
 def _classify(line: str, zone: str, title_key: str, index: int, late: bool = False) -> str | None:
@@ -300,7 +301,7 @@ def _classify(line: str, zone: str, title_key: str, index: int, late: bool = Fal
     if reason:
         return reason
     if zone == "body":
-        return _body(line) or (_tail_only(line) if late and (len(line) < 200 or lx.BIO_RE.match(line)) else None)
-    if lx.RELATED_HEADING_RE.match(line.strip()):
+        return _body(line) or (_tail_only(line) if late and (len(line) < 200 or lx.BIO.match(line)) else None)
+    if lx.RELATED_HEADING.match(line.strip()):
         return "related-teaser"
     return _edge(line, zone)

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from newsflow.records import Removal
 from newsflow.stripping import lexicon as lx
 from newsflow.stripping.lines import LineVerdict, classify_lines
+from newsflow.stripping.rules import alt
 
 _CAPTION_MAX = 250
-_TAG_PREFIX = re.compile(r"^\W{0,3}" + lx._alt(lx.TAG_PREFIXES) + r"\s*[:|]?\s*", re.IGNORECASE)
+_TAG_PREFIX = re.compile(r"^\W{0,3}" + alt(lx.TAG_PREFIXES) + r"\s*[:|]?\s*", re.IGNORECASE)
 
 
 @dataclass

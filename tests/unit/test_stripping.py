@@ -15,7 +15,9 @@ import trafilatura
 
 from newsflow.records import CleanArticle, content_id, url_id
 from newsflow.stripping import STRIPPER_VERSION, SiteBoilerplateMemory, html_to_text, strip_boilerplate
+from newsflow.stripping import lexicon as lx
 from newsflow.stripping.lines import classify_lines, is_credit, is_timestamp
+from newsflow.stripping.rules import required_literals
 from newsflow.stripping.text import parse_tags
 from newsflow.urls import canonical_url
 
@@ -371,3 +373,35 @@ def test_collapsed_body_falls_back_to_trafilatura_on_the_unpruned_page(monkeypat
     html = f'<html><body><nav><a href="/">Home</a></nav><article><h1>Plan</h1>{_STORY}</article></body></html>'
     article = strip_boilerplate(html)
     assert len(article.paragraphs) == 12 and "Paragraph 0:" in article.body
+
+
+# --- rules and their derived pre-checks ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pattern, triggers", [
+    (r"sign(?:ing)? up\b", ("sign",)),
+    (r"\(c\)\s*\d{4}", ("(c)",)),
+    (r"(?:telegram|whatsapp)[- ]?(?:kanal|channel)", ("telegram", "whatsapp")),
+    (r"(?<![-\w])copyright\b", ("copyright",)),
+    (r"join (?:our|us)\b|join the (?:club|community)", ("join ",)),
+    (r"lea(?: también)?|\w+ sur le sujet", (" sur le sujet", "lea")),
+    (r"(?:foo)?\d+", None),  # a match can hold no literal: no pre-check
+])
+def test_required_literals(pattern, triggers):
+    assert required_literals(pattern) == triggers
+
+
+def test_every_rule_match_passes_its_precheck():
+    lines = [line for name in LEFTOVERS for line in html_to_text(fixture(name)).split("\n")]
+    lines += [leftover for leftover, _, _ in LEFTOVERS.values()]
+    lines += ["Du musst eingeloggt sein, um Kommentare zu schreiben!", "Suscríbete a nuestro boletín", "→ Bridge works",
+              "Mehr zum Thema Radverkehr", "Lesezeit: 4 Minuten", "Contact: desk@example.org", "Quelle: dpa"]
+    checked = 0
+    for rule in lx.RULES:
+        assert rule.kind
+        for line in lines:
+            low = line.lower()
+            if rule.pattern.search(low) or rule.pattern.match(line):
+                checked += 1
+                assert rule.triggers is None or any(t in low for t in rule.triggers), (rule, line)
+    assert checked >= 20

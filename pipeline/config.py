@@ -23,6 +23,7 @@ DEFAULT_USER_AGENT = "newsflow/0.1"
 ENV_PREFIX = "NEWSFLOW_"
 # Variables read by tests and benches only; they are not Config settings.
 ENV_NOT_SETTINGS = {"NEWSFLOW_BENCH_DIR", "NEWSFLOW_TEST_POSTGRES_URL"}
+COMPRESSION_CODECS = ("zstd", "lz4", "gzip", "snappy", "none")
 
 
 class ConfigError(ValueError):
@@ -107,7 +108,11 @@ class Config:
 
     broker: str | None = None  # HOST:PORT[,HOST:PORT]; None starts the embedded tansu broker
     topic_prefix: str = ""  # e.g. "staging." gives "staging.news.raw"
-    partitions: int = 1
+    # Partitions are fixed when a topic is created: enough for this machine's cores and for
+    # the machines added later (a group shares at most one process per partition).
+    partitions: int = 12
+    processes: int = 1  # worker processes `newsflow run` starts (NEWSFLOW_PROCESSES=auto: one per core)
+    worker_slot: int = 0  # set by the supervisor for each child: names its table folder
     app_id: str = "newsflow"
     data_dir: Path = DEFAULT_DATA_DIR
     sinks: tuple[str, ...] = ()
@@ -118,6 +123,9 @@ class Config:
     heartbeat_interval: float = 1.0
     sink_batch_size: int = 100
     sink_max_delay: float = 1.0
+    compression: str = "zstd"  # producer codec: zstd, lz4, gzip, snappy or none (news.raw carries whole pages)
+    table_store: str = "memory://"  # Faust table store; rocksdb:// (pip install newsflow[rocksdb]) for production
+    seen_urls_max_age_days: float = 90.0  # a fetched URL is remembered this long (and max_seen_urls at most)
     validate_output: bool = False  # check every produced message against its schema
     log_level: str = "warning"
     metrics_port: int | None = None  # serve Prometheus /metrics on 127.0.0.1:PORT
@@ -129,10 +137,21 @@ class Config:
         _coerce_fields(self)
         if self.partitions < 1:
             raise ConfigError("partitions must be at least 1")
+        if self.processes < 1:
+            raise ConfigError("processes must be at least 1 (or auto)")
+        if self.compression not in COMPRESSION_CODECS:
+            raise ConfigError(f"compression {self.compression!r}: use one of {', '.join(COMPRESSION_CODECS)}")
+        if not self.table_store.startswith(("memory://", "rocksdb://")):
+            raise ConfigError(f"table_store {self.table_store!r}: use memory:// or rocksdb://")
 
     @property
     def default_sinks(self) -> tuple[str, ...]:
         return self.sinks or (f"sqlite:{self.data_dir / 'newsflow.sqlite3'}",)
+
+    @property
+    def table_dir(self) -> Path:
+        """Faust's folder for this process's tables (one per supervisor slot: RocksDB locks its files)."""
+        return self.data_dir / "tables" / f"worker-{self.worker_slot}"
 
     def describe(self) -> dict[str, Any]:
         """The settings as printable values, with every secret masked (see :func:`mask_secrets`)."""
@@ -254,6 +273,26 @@ FETCH_FIELDS = {f.name: str(f.type) for f in dataclasses.fields(FetchSettings)}
 SETTINGS = {**CONFIG_FIELDS, **FETCH_FIELDS}  # flat: every name is a flag and a NEWSFLOW_ variable
 
 
+def parse_processes(value: Any) -> Any:
+    """``auto`` is one worker process per core of this machine."""
+    return (os.cpu_count() or 1) if str(value).strip().lower() == "auto" else value
+
+
+def to_environment(config: Config) -> dict[str, str]:
+    """Every setting as a ``NEWSFLOW_*`` variable, so a child process builds the same Config."""
+    values = {**{n: getattr(config, n) for n in CONFIG_FIELDS}, **dataclasses.asdict(config.fetch)}
+    env = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, tuple):
+            value = ",".join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        env[env_name(name)] = str(value)
+    return env
+
+
 def env_name(name: str) -> str:
     return ENV_PREFIX + name.upper()
 
@@ -271,7 +310,7 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         name = key[len(ENV_PREFIX):].lower()
         if name not in SETTINGS:
             raise ConfigError(f"unknown setting {key}; known: {', '.join(env_name(n) for n in SETTINGS)}")
-        settings[name] = coerce(key, raw, SETTINGS[name])
+        settings[name] = coerce(key, parse_processes(raw) if name == "processes" else raw, SETTINGS[name])
     return settings
 
 
@@ -283,6 +322,7 @@ def build_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[st
             continue
         if name not in SETTINGS:
             raise ConfigError(f"unknown setting {name}")
+        value = parse_processes(value) if name == "processes" else value
         settings[name] = coerce(flag_name(name), value, SETTINGS[name])
     fetch = FetchSettings(**{k: v for k, v in settings.items() if k in FETCH_FIELDS})
     return Config(**{k: v for k, v in settings.items() if k in CONFIG_FIELDS}, fetch=fetch)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -16,7 +18,9 @@ class Progress:
     """Which expected documents have reached every sink (or the dead-letter topic).
 
     Only a run that will exit when idle tracks anything (``tracking``): a worker that
-    runs for months must not remember every id it ever stored.
+    runs for months must not remember every id it ever stored.  A child of
+    ``newsflow run --processes N`` does not track but ``report``s each event to its
+    supervisor, whose own Progress tracks the whole group (:meth:`apply`).
     """
 
     sink_names: tuple[str, ...] = ()
@@ -27,22 +31,36 @@ class Progress:
     replay_done: bool = False
     links_in_flight: Counter = field(default_factory=Counter)  # handed off, not yet fetched
     changed: asyncio.Event | None = None
+    report: Callable[[dict[str, Any]], None] | None = None
+
+    def apply(self, event: dict[str, Any]) -> None:
+        """Replay an event a child reported (``{"event": name, ...arguments}``)."""
+        name = event.pop("event")
+        if name in {"expect", "link_sent", "link_done", "stored_in", "dead"}:
+            getattr(self, name)(**event)
+
+    def _reported(self, event: str, **arguments: Any) -> bool:
+        """Forward an event to the supervisor; True when this Progress tracks it itself."""
+        if self.report is not None:
+            self.report({"event": event, **arguments})
+        return self.tracking
 
     def expect(self, doc_id: str) -> None:
-        if not self.tracking:
+        if not self._reported("expect", doc_id=doc_id):
             return
         self.expected.add(doc_id)
 
     def link_sent(self, url: str) -> None:
-        if not self.tracking:
+        if not self._reported("link_sent", url=url):
             return
         self.links_in_flight[url] += 1
 
     def link_done(self, url: str) -> None:
-        if not self.tracking:
+        if not self._reported("link_done", url=url):
             return
+        # Across processes a link's done may arrive before its sent: count, drop at zero.
         self.links_in_flight[url] -= 1
-        if self.links_in_flight[url] <= 0:
+        if self.links_in_flight[url] == 0:
             del self.links_in_flight[url]
         self._notify()
 
@@ -51,13 +69,13 @@ class Progress:
         self._notify()
 
     def stored_in(self, sink_name: str, ids: list[str]) -> None:
-        if not self.tracking:
+        if not self._reported("stored_in", sink_name=sink_name, ids=list(ids)):
             return
         self.stored.setdefault(sink_name, set()).update(ids)
         self._notify()
 
     def dead(self, doc_id: str | None) -> None:
-        if not self.tracking:
+        if not self._reported("dead", doc_id=doc_id):
             return
         if doc_id:
             self.dead_ids.add(doc_id)
@@ -70,7 +88,8 @@ class Progress:
     @property
     def idle(self) -> bool:
         """True once replay is over and every expected document is finished."""
-        return self.replay_done and not self.links_in_flight and self.finished() == self.expected
+        in_flight = any(count > 0 for count in self.links_in_flight.values())
+        return self.replay_done and not in_flight and self.finished() == self.expected
 
     async def wait_idle(self) -> None:
         while not self.idle:

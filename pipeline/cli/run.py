@@ -11,7 +11,7 @@ import argparse
 import dataclasses
 from pathlib import Path
 
-from newsflow.config import FetchSettings, env_name, flag_name
+from newsflow.config import COMPRESSION_CODECS, FetchSettings, env_name, flag_name
 
 
 def add_arguments(parser) -> None:
@@ -24,6 +24,17 @@ def add_arguments(parser) -> None:
     parser.add_argument("--validate-output", action="store_true", default=None,
                         help="check every produced message against its topic's schema")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    scale = parser.add_argument_group("scaling and state (each flag also as NEWSFLOW_<NAME>)")
+    scale.add_argument("--processes", metavar="N|auto",
+                       help="worker processes in one consumer group (default 1; auto: one per core)")
+    scale.add_argument("--compression", choices=COMPRESSION_CODECS,
+                       help="codec of every produced message (default zstd)")
+    scale.add_argument("--table-store", dest="table_store", metavar="URL",
+                       help="Faust table store: memory:// (default) or rocksdb:// (pip install newsflow[rocksdb])")
+    # Set by the supervisor for its children (newsflow.stream.supervisor).
+    parser.add_argument("--report-fd", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--poll", choices=("auto", "once", "continuous", "off"), default="auto",
+                        help=argparse.SUPPRESS)
     parser.add_argument("--metrics-port", dest="metrics_port",
                         help="serve Prometheus metrics on 127.0.0.1:PORT/metrics (env NEWSFLOW_METRICS_PORT)")
     fetch = parser.add_argument_group("fetching (continuous operation against feeds; each flag also as NEWSFLOW_<NAME>)")
@@ -48,8 +59,9 @@ def add_setting(group, f: dataclasses.Field, aliases: tuple[str, ...] = ()) -> N
 
 def config_overrides(args) -> dict:
     fetch = {f.name: getattr(args, f.name) for f in dataclasses.fields(FetchSettings)}
+    scale = {k: getattr(args, k) for k in ("processes", "compression", "table_store")}
     return {"sinks": tuple(args.sinks) or None, "validate_output": args.validate_output, "feeds": args.feeds,
-            "poll_tick": args.poll_tick, "metrics_port": args.metrics_port, **fetch}
+            "poll_tick": args.poll_tick, "metrics_port": args.metrics_port, **fetch, **scale}
 
 
 def run(args, config) -> int:
@@ -60,8 +72,13 @@ def run(args, config) -> int:
     from newsflow.stream.worker import run as run_worker
 
     options = RunOptions(replay=[Path(p) for p in args.replay], exit_when_idle=args.exit_when_idle,
-                         quiet=args.quiet)
-    code = run_worker(config, options)
+                         quiet=args.quiet, report_fd=args.report_fd, poll=args.poll)
+    if config.processes > 1:
+        from newsflow.stream.supervisor import run as run_group
+
+        code = run_group(config, options)
+    else:
+        code = run_worker(config, options)
     if args.exit_when_idle and not args.quiet:
         from newsflow.cli.summary import print_summary
 

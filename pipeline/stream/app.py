@@ -26,7 +26,7 @@ from newsflow.records import DeadLetter, Record
 from newsflow.sinks import Sink
 from newsflow.stream import transport
 from newsflow.stream.context import StageFunction
-from newsflow.stream.kafka import MAX_MESSAGE_BYTES
+from newsflow.stream.kafka import MAX_MESSAGE_BYTES, compression_type
 from newsflow.topics import DLQ, TOPIC_RECORDS, TopicNames
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,8 @@ def faust_settings(config: Config, bootstrap: str) -> dict[str, Any]:
     """Faust settings for a worker; plain values, so tests can check them."""
     return {
         "broker": ",".join(f"{transport.SCHEME}://{host}" for host in bootstrap.split(",")),
-        "store": "memory://",
+        "store": config.table_store,
+        "datadir": str(config.table_dir),
         "web_enabled": False,
         "autodiscover": False,
         "topic_partitions": config.partitions,
@@ -46,6 +47,8 @@ def faust_settings(config: Config, bootstrap: str) -> dict[str, Any]:
         "broker_heartbeat_interval": config.heartbeat_interval,
         # tansu answers InitProducerId with an error, so no idempotent producer.
         "producer_acks": 1,
+        # Whole pages on news.raw: compressed, the broker holds a fraction of the bytes.
+        "producer_compression_type": compression_type(config.compression),
         # Whole HTML pages travel on news.raw: Faust's 1 MB request limit would reject some.
         "producer_max_request_size": MAX_MESSAGE_BYTES,
         "consumer_max_fetch_size": MAX_MESSAGE_BYTES,

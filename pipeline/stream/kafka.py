@@ -55,10 +55,16 @@ def resolve_bootstrap(config: Config) -> str:
                         "NEWSFLOW_BROKER, or start `newsflow run` (it starts the embedded broker) in this folder first")
 
 
-def producer(bootstrap: str) -> AIOKafkaProducer:
+def compression_type(codec: str) -> str | None:
+    """aiokafka's name for a Config.compression value (zstd and lz4 come with cramjam)."""
+    return None if codec == "none" else codec
+
+
+def producer(bootstrap: str, compression: str = "zstd") -> AIOKafkaProducer:
     # tansu rejects InitProducerId, so idempotence stays off (acks=1, at-least-once).
     return AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False, acks=1,
-                            max_request_size=MAX_MESSAGE_BYTES, linger_ms=5)
+                            max_request_size=MAX_MESSAGE_BYTES, linger_ms=5,
+                            compression_type=compression_type(compression))
 
 
 async def ensure_topics(bootstrap: str, names: TopicNames, partitions: int) -> None:
@@ -167,7 +173,7 @@ async def replay_files(config: Config, paths: Iterable[str | Path]) -> ReplayRep
     bootstrap = resolve_bootstrap(config)
     names = TopicNames(config.topic_prefix)
     await ensure_topics(bootstrap, names, config.partitions)
-    client = producer(bootstrap)
+    client = producer(bootstrap, config.compression)
     await client.start()
     try:
         async def send(topic, key, value):

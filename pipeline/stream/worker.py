@@ -37,22 +37,34 @@ class RunOptions:
     replay: list[Path] = field(default_factory=list)
     exit_when_idle: bool = False
     quiet: bool = False
+    report_fd: int | None = None  # a child of the supervisor: progress events go up this pipe
+    # Feed polling: "auto" is once with exit_when_idle, else the leader polls continuously;
+    # the supervisor's exit-when-idle children get "once" (one of them) or "off".
+    poll: str = "auto"
+
+    @property
+    def feed_polling(self) -> str:
+        return ("once" if self.exit_when_idle else "continuous") if self.poll == "auto" else self.poll
 
 
 def run(config: Config, options: RunOptions) -> int:
     """Start everything, block until stopped; returns the process exit code."""
     sinks = [open_sink(spec, batch_size=config.sink_batch_size, max_delay=config.sink_max_delay)
              for spec in config.default_sinks]
+    config.table_dir.mkdir(parents=True, exist_ok=True)
     with embedded_broker_if_needed(config, share=not options.exit_when_idle) as bootstrap:
         loop = asyncio.new_event_loop()  # the worker's loop; topics first, with our partition count
         asyncio.set_event_loop(loop)
         loop.run_until_complete(ensure_topics(bootstrap, TopicNames(config.topic_prefix), config.partitions))
         loop.run_until_complete(setup_sinks(sinks))  # an unreachable store fails now, clearly
-        progress = Progress(sink_names=tuple(s.name for s in sinks), tracking=options.exit_when_idle)
+        progress = Progress(sink_names=tuple(s.name for s in sinks), tracking=options.exit_when_idle,
+                            report=reporter(options.report_fd))
         pipeline = create_pipeline(config, bootstrap, sinks=sinks, progress=progress,
-                                   poll_feeds_continuously=not options.exit_when_idle)
+                                   poll_feeds_continuously=options.feed_polling == "continuous")
         outcome: dict[str, int] = {}
         add_replay_task(pipeline, options, outcome)
+        if options.report_fd is not None:
+            add_orphan_watch(pipeline)
         add_shutdown(pipeline)
         if config.metrics_port:
             pipeline.metrics.serve(config.metrics_port)
@@ -91,10 +103,13 @@ def add_replay_task(pipeline, options: RunOptions, outcome: dict[str, int]) -> N
             replayed = await publish_replay(send, pipeline.names, options.replay, progress)
             outcome["replay_dead_letters"] = sum(replayed.dead_lettered.values())
             say(options, f"{replayed.describe()} into {pipeline.names.raw}")
-        if options.exit_when_idle and pipeline.fetcher is not None:
+        if options.feed_polling == "once" and pipeline.fetcher is not None:
             report = await pipeline.fetcher.poll(force=True)  # every feed once
             say(options, f"polled {report.feeds_polled} feed(s) ({report.feeds_failed} failed): "
                          f"{report.published} new article(s)")
+        if progress.report is not None:
+            progress.report({"event": "polled" if options.feed_polling == "once" else "ready"})
+            return
         progress.finish_replay()
         if not options.exit_when_idle:
             return
@@ -104,6 +119,34 @@ def add_replay_task(pipeline, options: RunOptions, outcome: dict[str, int]) -> N
         say(options, f"idle: {len(progress.expected) - len(dead)} document(s) in every sink"
                      + (f", {len(dead)} dead-lettered (see `newsflow dlq list`)" if dead else ""))
         os.kill(os.getpid(), signal.SIGTERM)  # the worker's own, orderly shutdown path
+
+
+def add_orphan_watch(pipeline) -> None:
+    """A supervised child whose supervisor died (SIGKILL) stops itself rather than run on alone."""
+    parent = os.getppid()
+
+    @pipeline.app.timer(2.0)
+    async def stop_if_orphaned() -> None:
+        if os.getppid() != parent:
+            log.warning("supervisor %d is gone; stopping", parent)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+
+def reporter(fd: int | None):
+    """Progress events as JSON lines on the supervisor's pipe; a gone supervisor stops this child."""
+    if fd is None:
+        return None
+    import orjson
+
+    pipe = os.fdopen(fd, "wb", buffering=0)
+
+    def report(event: dict) -> None:
+        try:
+            pipe.write(orjson.dumps(event) + b"\n")
+        except BrokenPipeError:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return report
 
 
 async def setup_sinks(sinks) -> None:

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import orjson
 
-from newsflow.agents.fetcher import FEED_STATE
 from newsflow.config import Config, to_environment
 from newsflow.progress import Progress
 from newsflow.sinks import open_sink
@@ -108,6 +107,7 @@ class Supervisor:
         """Restart the child whenever it exits, until the run stops or it keeps crashing."""
         while not self.stopping.is_set():
             await self.start(child)
+            assert child.process is not None
             code = await child.process.wait()
             if self.stopping.is_set():
                 return
@@ -179,8 +179,7 @@ class Supervisor:
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGINT, self.stop, EXIT_INTERRUPTED)
         loop.add_signal_handler(signal.SIGTERM, self.stop, EXIT_OK)
-        await ensure_topics(self.bootstrap, TopicNames(self.config.topic_prefix), self.config.partitions,
-                            extra=(FEED_STATE,))
+        await ensure_topics(self.bootstrap, TopicNames(self.config.topic_prefix), self.config.partitions)
         say(self.options, f"newsflow: {len(self.children)} worker processes on {self.bootstrap}, "
                           f"{self.config.partitions} partitions per topic")
         tasks = [loop.create_task(self.watch(child)) for child in self.children]

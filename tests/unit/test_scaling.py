@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.config import Config, ConfigError, build_config, to_environment
+from newsflow.config import Config, ConfigError, FetchSettings, build_config, to_environment
 from newsflow.progress import Progress
 
 
@@ -29,7 +29,8 @@ def test_compression_and_table_store_are_checked():
 
 def test_a_child_rebuilds_the_supervisors_config_from_its_environment():
     config = Config(broker="127.0.0.1:9", sinks=("sqlite:a.db", "jsonl:b.jsonl"), partitions=6, processes=1,
-                    worker_slot=3, validate_output=True, feeds=Path("feeds.txt"), min_host_delay=0.5)
+                    worker_slot=3, validate_output=True, feeds=Path("feeds.txt"),
+                    fetch=FetchSettings(min_host_delay=0.5, contact_url="https://example.org/bot"))
     assert build_config(environ=to_environment(config)) == config
     assert config.table_dir == Path("data/tables/worker-3")
 

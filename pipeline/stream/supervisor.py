@@ -197,7 +197,7 @@ def run(config: Config, options) -> int:
     """Block until the group is stopped (or idle); returns the exit code."""
     from newsflow.stream.worker import embedded_broker_if_needed
 
-    with embedded_broker_if_needed(config) as bootstrap:
+    with embedded_broker_if_needed(config, share=not options.exit_when_idle) as bootstrap:
         return asyncio.run(Supervisor(config, options, bootstrap).run())
 
 

@@ -4,7 +4,7 @@
                           [--postgres-url postgresql://127.0.0.1:5432/test]
 
 For each store and batch size: a fresh store, N articles added as the sink
-agent would (flush whenever ``due()``), then the same N again to measure
+agent would (flush after every ``batch_size`` adds), then the same N again to measure
 redelivery (hash compare, no write).  PostgreSQL is skipped with a message
 when unreachable; it writes into a throwaway schema that is dropped after.
 """
@@ -49,13 +49,13 @@ def synthetic_articles(n: int, seed: int = 7) -> list[EnrichedArticle]:
 
 
 async def feed(spec: str, items: list[EnrichedArticle], batch_size: int) -> float:
-    """Seconds to add all ``items``, flushing whenever due, and close (setup is not timed)."""
-    sink = open_sink(spec, batch_size=batch_size, max_delay=3600)
+    """Seconds to add all ``items``, flushing every ``batch_size``, and close (setup is not timed)."""
+    sink = open_sink(spec)
     await sink.setup()
     start = time.perf_counter()
-    for item in items:
+    for n, item in enumerate(items, 1):
         await sink.add(item)
-        if sink.due():
+        if n % batch_size == 0:
             await sink.flush()
     await sink.close()
     return time.perf_counter() - start

@@ -36,10 +36,9 @@ class SinkSpecError(ValueError):
                          f"valid forms: {', '.join(VALID_SPECS)}")
 
 
-def open_sink(spec: str, **batching) -> Sink:
+def open_sink(spec: str) -> Sink:
     """Build (not yet set up) the sink a spec names.
 
-    ``batching`` is passed to the sink: ``batch_size`` and ``max_delay``.
     Raises ``SinkSpecError`` for an unknown scheme or a missing path.
     """
     scheme, sep, rest = spec.partition(":")
@@ -48,14 +47,14 @@ def open_sink(spec: str, **batching) -> Sink:
     if scheme == "jsonl":
         if not rest:
             raise SinkSpecError(spec, "jsonl needs a file path")
-        return JsonlSink(rest, **batching)
+        return JsonlSink(rest)
     if scheme == "sqlite":
-        return SqliteSink(rest or DEFAULT_SQLITE_PATH, **batching)
+        return SqliteSink(rest or DEFAULT_SQLITE_PATH)
     if scheme in ("postgresql", "postgres"):
         from newsflow.sinks.postgres import PostgresSink  # psycopg loads only when used
 
         try:
-            return PostgresSink(spec, **batching)
+            return PostgresSink(spec)
         except ValueError as exc:  # e.g. a bad ?schema= name
             raise SinkSpecError(spec, str(exc)) from None
     raise SinkSpecError(spec, f"unknown scheme {scheme!r}")

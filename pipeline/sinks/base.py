@@ -13,17 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import orjson
 
 from newsflow.records import EnrichedArticle
-
-DEFAULT_BATCH_SIZE = 100
-DEFAULT_MAX_DELAY = 1.0  # seconds an added article may wait before the batch is due
 
 
 def record_json(item: EnrichedArticle) -> bytes:
@@ -49,29 +44,35 @@ class SinkStats:
     updated: int = 0  # known ids whose content changed (old version kept as history)
     unchanged: int = 0  # redeliveries of a version already stored: no write
 
+    def count(self, batch: int, written: int, changed: int) -> None:
+        """One flush: ``batch`` articles, ``written`` of them new or changed, ``changed`` known before."""
+        self.inserted += written - changed
+        self.updated += changed
+        self.unchanged += batch - written
+
 
 class Sink(ABC):
     """A durable store for enriched articles.
 
-    The sink agent owns one instance.  It calls ``setup`` once before the first
-    ``add``, ``add`` for every article it consumes, ``flush`` when a batch is
-    full or has waited long enough and always before committing offsets, and
-    ``close`` on shutdown.  ``name`` is safe to log: secrets are masked.
+    The worker (``newsflow.stream.worker``) calls ``setup`` once before the agents start
+    and ``close`` on shutdown; the sink agent (``newsflow.agents.sink``) calls ``add``
+    for every article of a batch and then ``flush``, before the batch's offsets are
+    committed.  ``name`` is safe to log: secrets are masked.
     """
 
     name: str
 
     async def setup(self) -> None:
-        """Called once by the sink agent before the first ``add``: open files or
-        connections and create or migrate tables.  Safe to call on an existing store."""
+        """Called once by the worker before the agents start: open files or connections
+        and create or migrate tables.  Safe to call on an existing store."""
 
     @abstractmethod
     async def add(self, item: EnrichedArticle) -> None:
-        """Called by the sink agent for each consumed article; buffers it, writes nothing."""
+        """Called by the sink agent for each article of a batch; buffers it, writes nothing."""
 
     @abstractmethod
     async def flush(self) -> list[str]:
-        """Called by the sink agent when a batch is due and before committing offsets.
+        """Called by the sink agent after adding a batch, before its offsets are committed.
 
         Durably writes everything added since the last flush and returns the ids of
         those articles (all of them are stored once this returns, including
@@ -84,7 +85,7 @@ class Sink(ABC):
         since the last successful flush (the agent re-adds it item by item)."""
 
     async def close(self) -> None:
-        """Called by the sink agent on shutdown: flush, then release resources."""
+        """Called by the worker on shutdown: flush, then release resources."""
         await self.flush()
 
     async def __aenter__(self) -> Sink:
@@ -99,24 +100,17 @@ class Sink(ABC):
 
 
 class BatchingSink(Sink):
-    """A sink that buffers articles and writes them in one ``write`` per batch.
+    """A sink that buffers what is added and writes it with one ``write`` per flush.
 
-    ``add`` keeps the latest version per id (a redelivery inside a batch
-    replaces the earlier one).  The agent asks ``due()`` after each ``add``
-    and on a timer; it is true once ``batch_size`` articles are buffered or the
-    oldest has waited ``max_delay`` seconds.  Subclasses implement ``write``.
+    Batching is the sink agent's: it takes up to ``sink_batch_size`` events or waits at
+    most ``sink_max_delay`` (Faust ``take_events``), adds them and flushes once.  The
+    sink only buffers between flushes, keeping the latest version per id (a redelivery
+    inside a batch replaces the earlier one).  Subclasses implement ``write``.
     """
 
-    def __init__(self, batch_size: int = DEFAULT_BATCH_SIZE, max_delay: float = DEFAULT_MAX_DELAY,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        if batch_size < 1 or max_delay < 0:
-            raise ValueError(f"batch_size must be >= 1 and max_delay >= 0, got {batch_size}, {max_delay}")
-        self.batch_size = batch_size
-        self.max_delay = max_delay
+    def __init__(self) -> None:
         self.stats = SinkStats()
-        self._clock = clock
         self._buffer: dict[str, EnrichedArticle] = {}
-        self._oldest: float | None = None  # clock() when the buffer became non-empty
         self._writing = asyncio.Lock()  # batches are written one after another, in order
 
     @abstractmethod
@@ -128,32 +122,18 @@ class BatchingSink(Sink):
         """
 
     async def add(self, item: EnrichedArticle) -> None:
-        """Buffer ``item``; a later version of the same id replaces this one."""
-        if not self._buffer:
-            self._oldest = self._clock()
+        """Called by the sink agent for each article of a batch: buffer ``item``; a later
+        version of the same id replaces this one."""
         self._buffer[item.id] = item
 
     async def discard_pending(self) -> None:
         """Drop the buffered batch; called by the sink agent after ``flush`` kept
         failing, before it retries the articles one by one."""
-        self._buffer, self._oldest = {}, None
+        self._buffer = {}
 
     def __len__(self) -> int:
         """Number of buffered (not yet written) articles."""
         return len(self._buffer)
-
-    def due(self) -> bool:
-        """True when the batch is full or its oldest article has waited ``max_delay``."""
-        if not self._buffer:
-            return False
-        return len(self._buffer) >= self.batch_size or (self.seconds_until_due() or 0.0) <= 0
-
-    def seconds_until_due(self) -> float | None:
-        """Seconds until the buffered batch becomes due by age (None when empty),
-        so the agent knows how long it may wait for the next message."""
-        if self._oldest is None:
-            return None
-        return self._oldest + self.max_delay - self._clock()
 
     async def flush(self) -> list[str]:
         """Write the buffered batch with one ``write`` call; see ``Sink.flush``.
@@ -163,13 +143,12 @@ class BatchingSink(Sink):
         async with self._writing:
             if not self._buffer:
                 return []
-            batch, oldest = self._buffer, self._oldest
-            self._buffer, self._oldest = {}, None
+            batch, self._buffer = self._buffer, {}
             try:
                 await self.write(list(batch.values()))
             except BaseException:
                 # Put the batch back under anything added meanwhile (newer versions win).
                 batch.update(self._buffer)
-                self._buffer, self._oldest = batch, oldest
+                self._buffer = batch
                 raise
             return list(batch)

@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 class JsonlSink(BatchingSink):
     """Append enriched articles to ``path``, each version once."""
 
-    def __init__(self, path: str | os.PathLike, **batching) -> None:
-        super().__init__(**batching)
+    def __init__(self, path: str | os.PathLike) -> None:
+        super().__init__()
         self.path = Path(path).expanduser()
         self.name = f"jsonl:{self.path}"
         self._index: dict[str, str] = {}  # id -> content hash of its latest line
@@ -72,10 +72,7 @@ class JsonlSink(BatchingSink):
                 hashes[item.id] = digest
         if lines:
             await asyncio.to_thread(self._append, lines)
-        updated = sum(1 for id_ in hashes if id_ in self._index)
-        self.stats.inserted += len(hashes) - updated
-        self.stats.updated += updated
-        self.stats.unchanged += len(batch) - len(hashes)
+        self.stats.count(len(batch), len(hashes), sum(1 for id_ in hashes if id_ in self._index))
         self._index.update(hashes)  # only after the bytes are on disk
 
     def _append(self, lines: list[bytes]) -> None:

@@ -14,7 +14,9 @@ transaction: changed rows are copied to ``article_history``, then
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -23,16 +25,12 @@ from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
 from newsflow.config import mask_secrets
-from newsflow.records import EnrichedArticle
-from newsflow.sinks.base import BatchingSink, content_hash
 from newsflow.sinks.rows import (
     ARTICLE_COLUMNS,
     ATTRIBUTION_COLUMNS,
     JSON_COLUMNS,
-    article_row,
-    attribution_rows,
-    speakers_of,
 )
+from newsflow.sinks.sql import Row, SqlSink, SqlTransaction
 
 MIGRATION_LOCK = 0x6E657773  # advisory lock key ("news")
 SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
@@ -114,11 +112,42 @@ def split_url(url: str) -> tuple[str, str | None]:
     return urlunsplit(parts._replace(query=rest)), schema
 
 
-class PostgresSink(BatchingSink):
+class PostgresTransaction(SqlTransaction):
+    """The batch steps in PostgreSQL's dialect (``= ANY(%s)`` arrays, jsonb casts, ``now()``)."""
+
+    def __init__(self, conn: psycopg.AsyncConnection) -> None:
+        self.conn = conn
+
+    async def stored_hashes(self, ids: list[str]) -> dict[str, str]:
+        cur = await self.conn.execute("SELECT id, content_hash FROM articles WHERE id = ANY(%s) "
+                                      "ORDER BY id FOR UPDATE", (ids,))
+        return {r[0]: r[1] for r in await cur.fetchall()}
+
+    async def copy_to_history(self, ids: list[str], now: str) -> None:
+        await self.conn.execute(COPY_TO_HISTORY, (ids,))
+
+    async def delete_attributions(self, ids: list[str]) -> set[str]:
+        cur = await self.conn.execute("DELETE FROM attributions WHERE article_id = ANY(%s) RETURNING speaker", (ids,))
+        return {r[0] for r in await cur.fetchall() if r[0]}
+
+    async def upsert_articles(self, rows: list[Row], now: str) -> None:
+        async with self.conn.cursor() as cur:
+            await cur.executemany(UPSERT_ARTICLE, rows)
+
+    async def insert_attributions(self, rows: list[Row]) -> None:
+        async with self.conn.cursor() as cur:
+            await cur.executemany(INSERT_ATTRIBUTION, rows)
+
+    async def recount_speakers(self, names: list[str], now: str) -> None:
+        await self.conn.execute("DELETE FROM speakers WHERE name = ANY(%s)", (names,))
+        await self.conn.execute(COUNT_SPEAKERS, (names,))
+
+
+class PostgresSink(SqlSink):
     """Upsert enriched articles into PostgreSQL through a small async pool."""
 
-    def __init__(self, url: str, pool_size: int = 2, **batching) -> None:
-        super().__init__(**batching)
+    def __init__(self, url: str, pool_size: int = 2) -> None:
+        super().__init__()
         self.conninfo, self.schema = split_url(url)
         self.name = mask_secrets(url)
         self.pool_size = pool_size
@@ -139,39 +168,13 @@ class PostgresSink(BatchingSink):
         await pool.open(wait=True, timeout=10)
         self._pool = pool
 
-    async def write(self, batch: list[EnrichedArticle]) -> None:
-        """Called by ``flush``: upsert the batch in one transaction."""
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PostgresTransaction]:
+        """Called by ``write``: a pooled connection in one transaction."""
         if self._pool is None:
             raise RuntimeError(f"{self.name}: setup() was not called")
-        digests = {item.id: content_hash(item) for item in batch}
         async with self._pool.connection() as conn, conn.transaction():
-            cur = await conn.execute("SELECT id, content_hash FROM articles WHERE id = ANY(%s) "
-                                     "ORDER BY id FOR UPDATE", (list(digests),))
-            known: dict[str, str] = dict(await cur.fetchall())
-            todo = [item for item in batch if known.get(item.id) != digests[item.id]]
-            changed = [item.id for item in todo if item.id in known]
-            await self._store(conn, todo, digests, changed)
-        self.stats.inserted += len(todo) - len(changed)
-        self.stats.updated += len(changed)
-        self.stats.unchanged += len(batch) - len(todo)
-
-    async def _store(self, conn: psycopg.AsyncConnection, todo: list[EnrichedArticle],
-                     digests: dict[str, str], changed: list[str]) -> None:
-        """Write new and changed articles: history, article rows, attributions, speakers."""
-        if not todo:
-            return
-        ids = [item.id for item in todo]
-        if changed:
-            await conn.execute(COPY_TO_HISTORY, (changed,))
-        cur = await conn.execute("DELETE FROM attributions WHERE article_id = ANY(%s) RETURNING speaker", (ids,))
-        touched = {r[0] for r in await cur.fetchall() if r[0]}
-        rows = [r for item in todo for r in attribution_rows(item)]
-        async with conn.cursor() as cur:
-            await cur.executemany(UPSERT_ARTICLE, [article_row(i, digests[i.id]) for i in todo])
-            await cur.executemany(INSERT_ATTRIBUTION, rows)
-        names = sorted(touched | speakers_of(rows))
-        await conn.execute("DELETE FROM speakers WHERE name = ANY(%s)", (names,))
-        await conn.execute(COUNT_SPEAKERS, (names,))
+            yield PostgresTransaction(conn)
 
     async def close(self) -> None:
         """Called by the sink agent on shutdown: flush, then close the pool."""

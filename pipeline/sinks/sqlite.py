@@ -19,21 +19,19 @@ with ``synchronous=FULL`` so a returned ``flush`` is durable.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
-from newsflow.clock import now_iso
 from newsflow.codec import json_text
-from newsflow.records import EnrichedArticle
-from newsflow.sinks.base import BatchingSink, content_hash
 from newsflow.sinks.rows import (
     ARTICLE_COLUMNS,
     ATTRIBUTION_COLUMNS,
-    article_row,
-    attribution_rows,
-    speakers_of,
 )
+from newsflow.sinks.sql import Row, SqlSink, SqlTransaction
 
 DEFAULT_PATH = Path("data") / "newsflow.sqlite3"
 
@@ -115,11 +113,45 @@ def connect(path: str | os.PathLike, readonly: bool = False) -> sqlite3.Connecti
     return conn
 
 
-class SqliteSink(BatchingSink):
+class SqliteTransaction(SqlTransaction):
+    """The batch steps in SQLite's dialect; each runs in a thread (flush writes one batch at a time)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    async def _run(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        return await asyncio.to_thread(lambda: self.conn.execute(sql, params).fetchall())
+
+    async def stored_hashes(self, ids: list[str]) -> dict[str, str]:
+        rows = await self._run(f"SELECT id, content_hash FROM articles WHERE id {IN_IDS}", (json_text(ids),))
+        return {r[0]: r[1] for r in rows}
+
+    async def copy_to_history(self, ids: list[str], now: str) -> None:
+        await self._run("INSERT INTO article_history (article_id, content_hash, record, valid_from, replaced_at) "
+                        f"SELECT id, content_hash, record, updated_at, ? FROM articles WHERE id {IN_IDS}",
+                        (now, json_text(ids)))
+
+    async def delete_attributions(self, ids: list[str]) -> set[str]:
+        rows = await self._run(f"DELETE FROM attributions WHERE article_id {IN_IDS} RETURNING speaker",
+                               (json_text(ids),))
+        return {r[0] for r in rows if r[0]}
+
+    async def upsert_articles(self, rows: list[Row], now: str) -> None:
+        await asyncio.to_thread(self.conn.executemany, UPSERT_ARTICLE, [{**row, "now": now} for row in rows])
+
+    async def insert_attributions(self, rows: list[Row]) -> None:
+        await asyncio.to_thread(self.conn.executemany, INSERT_ATTRIBUTION, rows)
+
+    async def recount_speakers(self, names: list[str], now: str) -> None:
+        await self._run(DELETE_SPEAKERS, (json_text(names),))
+        await self._run(COUNT_SPEAKERS, (now, json_text(names)))
+
+
+class SqliteSink(SqlSink):
     """Upsert enriched articles into a SQLite file (see the module docstring for tables)."""
 
-    def __init__(self, path: str | os.PathLike = DEFAULT_PATH, **batching) -> None:
-        super().__init__(**batching)
+    def __init__(self, path: str | os.PathLike = DEFAULT_PATH) -> None:
+        super().__init__()
         self.path = Path(path).expanduser()
         self.name = f"sqlite:{self.path}"
         self._conn: sqlite3.Connection | None = None
@@ -137,50 +169,19 @@ class SqliteSink(BatchingSink):
         migrate(conn)
         return conn
 
-    async def write(self, batch: list[EnrichedArticle]) -> None:
-        """Called by ``flush``: upsert the batch in one transaction."""
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqliteTransaction]:
+        """Called by ``write``: BEGIN IMMEDIATE; COMMIT on exit, ROLLBACK on error."""
         if self._conn is None:
             raise RuntimeError(f"{self.name}: setup() was not called")
-        await asyncio.to_thread(self._write, batch)  # flush() runs one write at a time
-
-    def _write(self, batch: list[EnrichedArticle]) -> None:
         conn = self._conn
-        assert conn is not None  # write() checked
-        digests = {item.id: content_hash(item) for item in batch}
-        conn.execute("BEGIN IMMEDIATE")
+        await asyncio.to_thread(conn.execute, "BEGIN IMMEDIATE")
         try:
-            known = dict(conn.execute(f"SELECT id, content_hash FROM articles WHERE id {IN_IDS}",
-                                      (json_text(list(digests)),)).fetchall())
-            todo = [item for item in batch if known.get(item.id) != digests[item.id]]
-            changed = [item.id for item in todo if item.id in known]
-            self._store(conn, todo, digests, changed)
-            conn.execute("COMMIT")
+            yield SqliteTransaction(conn)
         except BaseException:
-            conn.execute("ROLLBACK")
+            await asyncio.to_thread(conn.execute, "ROLLBACK")
             raise
-        self.stats.inserted += len(todo) - len(changed)
-        self.stats.updated += len(changed)
-        self.stats.unchanged += len(batch) - len(todo)
-
-    def _store(self, conn: sqlite3.Connection, todo: list[EnrichedArticle],
-               digests: dict[str, str], changed: list[str]) -> None:
-        """Write new and changed articles: history, article rows, attributions, speakers."""
-        if not todo:
-            return
-        now, ids = now_iso(), json_text([item.id for item in todo])
-        conn.execute("INSERT INTO article_history (article_id, content_hash, record, valid_from, replaced_at) "
-                     f"SELECT id, content_hash, record, updated_at, ? FROM articles WHERE id {IN_IDS}",
-                     (now, json_text(changed)))
-        touched = {r[0] for r in conn.execute(
-            f"SELECT DISTINCT speaker FROM attributions WHERE article_id {IN_IDS}", (ids,))}
-        conn.execute(f"DELETE FROM attributions WHERE article_id {IN_IDS}", (ids,))
-        conn.executemany(UPSERT_ARTICLE, [
-            {**article_row(item, digests[item.id]), "now": now} for item in todo])
-        rows = [r for item in todo for r in attribution_rows(item)]
-        conn.executemany(INSERT_ATTRIBUTION, rows)
-        names = json_text(sorted(touched | speakers_of(rows)))
-        conn.execute(DELETE_SPEAKERS, (names,))  # recount the touched speakers from scratch
-        conn.execute(COUNT_SPEAKERS, (now, names))
+        await asyncio.to_thread(conn.execute, "COMMIT")
 
     async def close(self) -> None:
         """Called by the sink agent on shutdown: flush, then close the connection."""

@@ -49,8 +49,7 @@ class RunOptions:
 
 def run(config: Config, options: RunOptions) -> int:
     """Start everything, block until stopped; returns the process exit code."""
-    sinks = [open_sink(spec, batch_size=config.sink_batch_size, max_delay=config.sink_max_delay)
-             for spec in config.default_sinks]
+    sinks = [open_sink(spec) for spec in config.default_sinks]
     config.table_dir.mkdir(parents=True, exist_ok=True)
     with embedded_broker_if_needed(config, share=not options.exit_when_idle) as bootstrap:
         loop = asyncio.new_event_loop()  # the worker's loop; topics first, with our partition count

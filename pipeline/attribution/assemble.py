@@ -51,14 +51,17 @@ def _coordinated_start(toks: list[Tok], cand: Cand) -> int | None:
 
 
 def outermost(toks: list[Tok], cands: list[Cand]) -> list[Cand]:
-    """Drop candidates nested in another's content (see the module docstring)."""
-    keep = list(cands)
+    """Drop candidates nested in another's content (see the module docstring).
+
+    ``cands`` are one sentence's, so there are few (the sentence bounds them).
+    """
+    dropped: set[int] = set()
     for inner in cands:
         for outer in cands:
-            if inner is outer or inner not in keep or outer not in keep:
+            if inner is outer or id(inner) in dropped or id(outer) in dropped:
                 continue
             if outer.source and outer.source[0] <= inner.cue[0] <= outer.source[1]:
-                keep.remove(inner)  # "said Tom Rath, who had endorsed Kasich": inside a source
+                dropped.add(id(inner))  # "said Tom Rath, who had endorsed Kasich": inside a source
                 continue
             if not _inside(inner.cue[0], outer.content):
                 continue
@@ -69,10 +72,10 @@ def outermost(toks: list[Tok], cands: list[Cand]) -> list[Cand]:
                 continue
             mutual = _inside(outer.cue[0], inner.content)
             if mutual and inner.pattern != "forward" and outer.pattern == "forward":
-                keep.remove(outer)
+                dropped.add(id(outer))
             else:
-                keep.remove(inner)
-    return keep
+                dropped.add(id(inner))
+    return [c for c in cands if id(c) not in dropped]
 
 
 def _covered(cands: list[Cand], k: int) -> bool:
@@ -91,18 +94,33 @@ def _has_quote(toks: list[Tok], cand: Cand) -> bool:
     return any(toks[k].kind == "q" for a, b in cand.content for k in range(a, b + 1))
 
 
-def attach_quotes(para: Paragraph, cands: list[Cand]) -> list[tuple[int, Cand]]:
-    """Follow-on quote sentences of the paragraph, paired with their attribution."""
+def attach_quotes(para: Paragraph, per_sentence: list[list[Cand]]) -> list[tuple[int, Cand]]:
+    """Follow-on quote sentences of the paragraph, paired with their attribution.
+
+    A quote sentence goes to the last quoted attribution before it, else to
+    the first one after it that opens with a quote.  One pass each way, so a
+    paragraph of thousands of sentences stays linear.
+    """
+    toks = para.toks
+    opens = [next((c for c in cands if c.content and toks[c.content[0][0]].kind == "q"), None)
+             for cands in per_sentence]
+    first_after: list[Cand | None] = [None] * (len(per_sentence) + 1)
+    for s in range(len(per_sentence) - 1, -1, -1):
+        first_after[s] = opens[s] or first_after[s + 1]
     pairs = []
-    for lo, hi in para.sentences:
-        q = _quote_sentence(para.toks, lo, hi)
-        if q is None or _covered(cands, q):
-            continue
-        before = [c for c in cands if c.cue[0] < q and _has_quote(para.toks, c)]
-        after = [c for c in cands if c.cue[0] > q and c.content and para.toks[c.content[0][0]].kind == "q"]
-        owner = before[-1] if before else (after[0] if after else None)
-        if owner is not None:
-            pairs.append((q, owner))
+    last_quoted: Cand | None = None
+    for s, (lo, hi) in enumerate(para.sentences):
+        cands = per_sentence[s]
+        q = _quote_sentence(toks, lo, hi)
+        if q is not None and not _covered(cands, q):
+            before = [c for c in cands if c.cue[0] < q and _has_quote(toks, c)]
+            after = [c for c in cands if c.cue[0] > q and c.content and toks[c.content[0][0]].kind == "q"]
+            owner = before[-1] if before else last_quoted
+            if owner is None:
+                owner = after[0] if after else first_after[s + 1]
+            if owner is not None:
+                pairs.append((q, owner))
+        last_quoted = next((c for c in reversed(cands) if _has_quote(toks, c)), last_quoted)
     return pairs
 
 
@@ -153,8 +171,9 @@ def _extra_kind(toks: list[Tok], cand: Cand) -> str:
     return "direct" if _kind(toks, cand.content, 0) == "direct" else "mixed"
 
 
-def _paragraph_cands(para: Paragraph, index: int) -> list[Cand]:
-    cands: list[Cand] = []
+def _paragraph_cands(para: Paragraph, index: int) -> list[list[Cand]]:
+    """Each sentence's candidates."""
+    out: list[list[Cand]] = []
     for lo, hi in para.sentences:
         found = outermost(para.toks, sentence_candidates(para.toks, lo, hi, index))
         if not any(_has_quote(para.toks, c) for c in found):
@@ -162,8 +181,8 @@ def _paragraph_cands(para: Paragraph, index: int) -> list[Cand]:
                      or dash_frame(para.toks, lo, hi, index) or fronted_frame(para.toks, lo, hi, index))
             if frame is not None and not any(_inside(frame.cue[0], c.content) for c in found):
                 found.append(frame)
-        cands.extend(found)
-    return cands
+        out.append(found)
+    return out
 
 
 def assemble(text: str, paras: list[Paragraph]) -> list[Attribution]:
@@ -172,15 +191,16 @@ def assemble(text: str, paras: list[Paragraph]) -> list[Attribution]:
     last_quoted: dict | None = None
     pending: tuple[Paragraph, Cand] | None = None
     for index, para in enumerate(paras):
-        cands = _paragraph_cands(para, index)
+        per_sentence = _paragraph_cands(para, index)
+        cands = [c for found in per_sentence for c in found]
         taken = _take_colon_quote(records, pending, para)
         pending = _colon_pending(para, index, cands)
         if not cands and last_quoted is not None and _continues_quote(paras, index):
-            last_quoted["content_spans"] += [(q.start, q.end) for q in para.quotes]
-            _refresh(last_quoted)
+            last_quoted["content_spans"] += [(q.start, q.end) for q in para.quotes]  # later: stays sorted
+            last_quoted["content_span"] = (last_quoted["content_span"][0], last_quoted["content_spans"][-1][1])
             continue
         last_quoted = None
-        for rec in _paragraph_records(para, cands, taken):
+        for rec in _paragraph_records(para, per_sentence, taken):
             records.append(rec)
             last_quoted = rec if rec["kind"] != "indirect" else last_quoted
         if not (para.quotes and not para.quotes[-1].closed):
@@ -188,13 +208,13 @@ def assemble(text: str, paras: list[Paragraph]) -> list[Attribution]:
     return _finish(text, records)
 
 
-def _paragraph_records(para: Paragraph, cands: list[Cand], taken: set[int]) -> list[dict]:
+def _paragraph_records(para: Paragraph, per_sentence: list[list[Cand]], taken: set[int]) -> list[dict]:
     """Records for one paragraph's candidates, with follow-on quote sentences attached."""
     extra: dict[int, list[tuple[int, int]]] = {}
-    for q, owner in attach_quotes(para, cands):
+    for q, owner in attach_quotes(para, per_sentence):
         if q not in taken:
             extra.setdefault(id(owner), []).append((para.toks[q].start, para.toks[q].end))
-    return [_record(para, cand, extra.get(id(cand), [])) for cand in cands]
+    return [_record(para, cand, extra.get(id(cand), [])) for found in per_sentence for cand in found]
 
 
 def _colon_pending(para: Paragraph, index: int, cands: list[Cand]) -> tuple[Paragraph, Cand] | None:
@@ -234,12 +254,6 @@ def _continues_quote(paras: list[Paragraph], index: int) -> bool:
     if not prev.quotes or prev.quotes[-1].closed or not para.quotes:
         return False
     return all(_quote_sentence(para.toks, lo, hi) is not None for lo, hi in para.sentences)
-
-
-def _refresh(rec: dict) -> None:
-    frags = sorted(rec["content_spans"])
-    rec["content_spans"] = frags
-    rec["content_span"] = (frags[0][0], frags[-1][1])
 
 
 def _finish(text: str, records: list[dict]) -> list[Attribution]:

@@ -16,6 +16,7 @@ to", "X's claim that") live in :mod:`.phrases`.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .cues import (
@@ -210,19 +211,52 @@ def _clause_end(toks: list[Tok], k: int, hi: int) -> int:
     Complement clauses run to the end of the sentence unless a comma opens a
     new coordinated clause or an adjunct that reporters tack on.
     """
-    for m in range(k + 1, hi - 1):
-        if toks[m].text == ";":
-            return m  # "said X; they only learned ..."
-        if toks[m].text != ",":
-            continue
-        nxt = toks[m + 1]
-        if nxt.low in CUT_AFTER_COMMA or (nxt.text.islower() and nxt.low.endswith("ing") and len(nxt.low) > 5
-                                          and nxt.low not in _KEEP_ING):
-            return m
-        after = toks[m + 2].low if m + 2 < hi else ""
-        if nxt.low in ("and", "but") and (after in PRONOUNS or after in SUBORDINATORS):
-            return m  # ", and he railed ...", ", and when pressed ..."
-    return hi
+    cuts = _clause_cuts(toks, k, hi)
+    at = bisect_right(cuts, k)
+    return cuts[at] if at < len(cuts) else hi
+
+
+# Cut points of the last sentences seen, from the first position asked: a
+# sentence's cues ask left to right, so it is scanned once however many cues
+# it holds.
+_CUTS: dict[tuple[int, int], tuple[list[Tok], int, list[int]]] = {}
+
+
+def _clause_cuts(toks: list[Tok], k: int, hi: int) -> list[int]:
+    """Token indices in ``(k, hi - 1)`` (at least) where a reported clause stops."""
+    key = (id(toks), hi)
+    hit = _CUTS.get(key)
+    if hit is not None and hit[0] is toks and hit[1] <= k:
+        return hit[2]
+    cuts = [m for m in range(k + 1, hi - 1) if _cuts_at(toks, m, hi)]
+    if len(_CUTS) > 8:
+        _CUTS.clear()
+    _CUTS[key] = (toks, k, cuts)
+    return cuts
+
+
+def _cuts_at(toks: list[Tok], m: int, hi: int) -> bool:
+    if toks[m].text == ";":
+        return True  # "said X; they only learned ..."
+    if toks[m].text != ",":
+        return False
+    nxt = toks[m + 1]
+    if nxt.low in CUT_AFTER_COMMA or (nxt.text.islower() and nxt.low.endswith("ing") and len(nxt.low) > 5
+                                      and nxt.low not in _KEEP_ING):
+        return True
+    after = toks[m + 2].low if m + 2 < hi else ""
+    return nxt.low in ("and", "but") and (after in PRONOUNS or after in SUBORDINATORS)  # ", and he railed ..."
+
+
+def _count_words(toks: list[Tok], a: int, b: int, limit: int) -> int:
+    """Words and quotes in ``toks[a:b + 1]``, counted up to ``limit``."""
+    n = 0
+    for m in range(a, b + 1):
+        if toks[m].kind in "wq":
+            n += 1
+            if n >= limit:
+                break
+    return n
 
 
 def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: bool) -> bool:
@@ -230,7 +264,7 @@ def _content_ok(toks: list[Tok], k: int, b: int, cue: Cue, subject: str, colon: 
     quoted = first.kind == "q"
     if first.kind == "p":
         return False
-    words = sum(1 for t in toks[k:b + 1] if t.kind in "wq")
+    words = _count_words(toks, k, b, 3)
     if cue.klass != "object" and all(t.kind == "w" and t.text[0].isupper() or t.text in ".-" for t in toks[k:b + 1]):
         return False  # "..., said DeSantis": a bare name is the source of an inverted cue, not content
     if quoted:
@@ -355,8 +389,9 @@ def _final(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:
 
 def _clause_like(toks: list[Tok], span: tuple[int, int]) -> bool:
     """Could ``span`` be a reported clause rather than a fronted adverbial?"""
-    words = [t for t in toks[span[0]:span[1] + 1] if t.kind == "w"]
-    return len(words) >= 4 and words[0].low not in _FRONTED
+    first = next((t for t in toks[span[0]:span[1] + 1] if t.kind == "w"), None)
+    return first is not None and first.low not in _FRONTED \
+        and sum(1 for t in toks[span[0]:span[1] + 1] if t.kind == "w") >= 4
 
 
 def _parenthetical(toks, lo, hi, i, ci, cue: Cue, para) -> Cand | None:

@@ -96,11 +96,17 @@ def _plain_tokens(text: str, lo: int, hi: int) -> list[Tok]:
     return out
 
 
+# No PolNeAR sentence is longer than 220 tokens (a quote is one token).  Longer
+# runs are cut into pieces, so that every per-sentence rule works on a bounded
+# window and a text of endless cue phrases costs linear time.
+MAX_SENTENCE_TOKENS = 250
+
+
 def sentences(toks: list[Tok]) -> list[tuple[int, int]]:
-    """Split a paragraph's tokens into sentences."""
+    """Split a paragraph's tokens into sentences of at most ``MAX_SENTENCE_TOKENS``."""
     out, first = [], 0
     for i in range(len(toks) - 1):
-        if _ends_sentence(toks, i):
+        if _ends_sentence(toks, i) or i + 1 - first >= MAX_SENTENCE_TOKENS:
             out.append((first, i + 1))
             first = i + 1
     if first < len(toks):

@@ -9,6 +9,8 @@ mention; a bare surname points to the earlier mention that contains it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .cues import AUXILIARIES, CUE_FORMS
 from .segment import Tok
 
@@ -203,10 +205,12 @@ _DETERMINERS = frozenset("the this that these those".split())
 _INDEFINITE = frozenset("a an one another some".split())
 
 
-def _words(mention: str) -> list[str]:
-    return [w.strip(".,’'").lower() for w in mention.split() if w.strip(".,’'")]
+@lru_cache(maxsize=4096)  # the same few mentions are looked at again and again
+def _words(mention: str) -> tuple[str, ...]:
+    return tuple(w.strip(".,’'").lower() for w in mention.split() if w.strip(".,’'"))
 
 
+@lru_cache(maxsize=4096)  # the same few mentions are looked at again and again
 def _head(mention: str) -> str:
     """Rough head noun: the last word before any comma or relative clause."""
     core = mention.split(",")[0]
@@ -216,6 +220,7 @@ def _head(mention: str) -> str:
     return words[-1] if words else ""
 
 
+@lru_cache(maxsize=4096)  # the same few mentions are looked at again and again
 def _is_full(mention: str) -> bool:
     words = _words(mention)
     if not words or (len(words) == 1 and words[0] in PRONOUNS):
@@ -223,6 +228,7 @@ def _is_full(mention: str) -> bool:
     return words[0] not in _DETERMINERS or len(words) > 3
 
 
+@lru_cache(maxsize=4096)  # the same few mentions are looked at again and again
 def _compatible(pronoun: str, mention: str) -> bool:
     """Number agreement only; gender is not known without a name lexicon."""
     head = _head(mention)

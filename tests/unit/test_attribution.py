@@ -434,3 +434,51 @@ def test_seed_reported_speech(seed):
 def test_seed_reports_emerged(seed):
     _, atts = seed
     check(find(atts, "Belarus is preparing to send troops"), source="Reports", cue="emerged")
+
+
+# ---------------------------------------------------------------- worst case
+# Repeated cue phrases once took cubic time (18 KB: 136 s).  Budget: a 1 MB text of
+# them in under 2 s on an idle core.  The shared test machine is not idle, so the
+# tests check the growth (four times the input must take less than eight times
+# as long: quadratic work would take sixteen) and an absolute bound five times
+# the budget.
+_BOMB_UNITS = (
+    "said the minister ",
+    "“We will win,” said the minister ",
+    "according to the minister said the minister ",
+    "“We will win,” he said. “We will.” “Yes.” ",
+    "Ann Lee, who said that, according to the aide, the minister told reporters: “No.” ",
+    "he said, adding that ",
+    "“We will win\nsaid the minister\n",  # paragraphs continuing an open quote
+)
+
+
+def _bomb(size: int) -> str:
+    block = "".join(_BOMB_UNITS)
+    return (block * (size // len(block) + 1))[:size]
+
+
+def _best_time(text: str, runs: int = 3) -> float:
+    """Best CPU time of a few runs (CPU time: other processes on the machine do not count)."""
+    best = float("inf")
+    for _ in range(runs):
+        t0 = time.process_time()
+        find_attributions(text)
+        best = min(best, time.process_time() - t0)
+    return best
+
+
+@pytest.mark.parametrize("unit", _BOMB_UNITS)
+def test_repeated_cue_phrases_grow_linearly(unit):
+    small = unit * (32_000 // len(unit))
+    small_time = _best_time(small)
+    assert _best_time(small * 4) < 8 * small_time + 0.02
+
+
+def test_a_megabyte_of_cue_phrases_is_attributed_fast():
+    text = _bomb(1_000_000)
+    t0 = time.process_time()
+    atts = find_attributions(text)
+    assert time.process_time() - t0 < 10  # budget 2 s idle; see the note above
+    assert len(atts) > 1000
+    assert_spans_consistent(text, atts)

@@ -7,25 +7,37 @@ so per-host delays and robots.txt hold across the cluster.  Per-feed state (ETag
 Last-Modified, adaptive interval, recent entries) goes to the compacted topic
 ``news.feed_state`` after every poll; a new leader restores it from there, so a restarted
 worker resumes with conditional requests instead of refetching.
+
+A link that fails for now (timeout, 5xx, 429, robots.txt unavailable) is kept pending in a
+Faust table (changelog-backed, co-partitioned with news.links, so it survives restarts and
+follows its host's owner) with its own backoff, and sent round again when due, until it is
+fetched or ``give_up_after`` passes: then it is counted (``crawl.given_up``) and dead-lettered
+with reason ``given-up``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import time
 from pathlib import Path
 
 import orjson
 
+from newsflow.deadletter import dead_letter
 from newsflow.fetching import FeedCrawler, FeedEntry, FeedState, FetchStats, load_feeds
+from newsflow.fetching.pending import PendingLink, after_failure, give_up_reason
 from newsflow.records import Link
 from newsflow.stream.context import AgentContext
 from newsflow.stream.kafka import NoBrokerError, raw_key, read_topic
 from newsflow.topics import FEED_STATE, LINKS, RAW
-from newsflow.urls import site_key
+from newsflow.urls import canonical_url, site_key
 
 log = logging.getLogger(__name__)
 
-MAX_LINK_ATTEMPTS = 3  # transient failures (5xx, timeouts, robots.txt unreachable) go round again
+PENDING_TABLE = "pending-links"
+PENDING_TICK = 1.0  # seconds between looks for pending links that fell due
+GIVEN_UP = "given-up"
 
 
 def link_of(entry: FeedEntry) -> Link:
@@ -48,6 +60,9 @@ class Fetcher:
         self.feeds = feeds
         self.bootstrap = bootstrap
         self.crawler: FeedCrawler | None = None
+        self.pending = ctx.app.Table(PENDING_TABLE, partitions=ctx.config.partitions, key_type=bytes,
+                                     value_type=bytes)  # canonical URL -> PendingLink JSON
+        self.sent_for: dict[bytes, float] = {}  # pending key -> the due time it was last sent for
 
     async def publish(self, doc) -> None:
         self.ctx.progress.expect(doc.id)
@@ -61,15 +76,53 @@ class Fetcher:
         await self.ctx.send(LINKS, link, key=site_key(link.url) or link.url)
 
     async def fetch_link(self, link: Link) -> None:
-        """Fetch one announced article; a transient failure sends the link round again."""
+        """Fetch one announced article; a transient failure keeps it pending, with its backoff."""
+        key = canonical_url(link.url).encode()
         try:
-            final = await (await self.get_crawler()).fetch_entry(entry_of(link))
-            if not final and link.attempt + 1 < MAX_LINK_ATTEMPTS:
-                await self.send_link(Link(**{**link.to_dict(), "attempt": link.attempt + 1}))
-            elif not final:
-                log.warning("giving up on %s after %d attempts", link.url, MAX_LINK_ATTEMPTS)
+            attempt = await (await self.get_crawler()).try_entry(entry_of(link))
+            previous = PendingLink.from_dict(_loads(self.pending.get(key)))
+            if attempt.final:
+                if key in self.pending:
+                    del self.pending[key]
+                    self.ctx.progress.link_done(link.url)  # no longer pending
+                return
+            await self.keep_pending(key, link, previous, attempt.error or "transient failure", attempt.retry_after)
         finally:
             self.ctx.progress.link_done(link.url)
+
+    async def keep_pending(self, key: bytes, link: Link, previous: PendingLink | None, error: str,
+                           retry_after: float | None) -> None:
+        """Record another transient failure, or give the link up once it is too old."""
+        now = time.time()
+        record = after_failure(previous, link.to_dict(), error, retry_after, now, self.ctx.config.fetch)
+        if record is not None:
+            if key not in self.pending:
+                self.ctx.progress.link_sent(link.url)  # in flight until fetched or given up
+            self.pending[key] = orjson.dumps(record.to_dict())
+            log.info("link %s pending (try %d failed: %s); next try in %.0f s", link.url, record.attempts, error,
+                     record.next_attempt - now)
+            return
+        if key in self.pending:
+            del self.pending[key]
+            self.ctx.progress.link_done(link.url)
+        reason = give_up_reason(previous, error, now)
+        log.warning("link %s: %s", link.url, reason)
+        (await self.get_crawler()).stats.count("crawl", "given_up")
+        letter = dead_letter("fetcher", reason, topic=self.ctx.names.links, payload=orjson.dumps(link.to_dict()),
+                             key=site_key(link.url))
+        await self.ctx.send_dead_letter(dataclasses.replace(letter, error_type=GIVEN_UP), None)
+
+    async def send_due_links(self) -> None:
+        """Send pending links whose next try has come round again (once per scheduled try)."""
+        now = time.time()
+        for key, value in list(self.pending.items()):
+            record = PendingLink.from_dict(_loads(value))
+            if record is None or not record.due(now) or self.sent_for.get(key) == record.next_attempt:
+                continue
+            self.sent_for[key] = record.next_attempt
+            await self.send_link(Link.from_dict({**record.link, "attempt": record.attempts}))
+        for key in [k for k in self.sent_for if k not in self.pending]:
+            del self.sent_for[key]
 
     async def save_state(self, state: FeedState) -> None:
         await self.ctx.topic(FEED_STATE).send(key=state.feed_url.encode(),
@@ -122,8 +175,20 @@ def register(ctx: AgentContext, bootstrap: str, feeds: Path, *, continuous: bool
             await ctx.handle(event, stage="fetcher", source=LINKS, process=fetcher.fetch_link,
                                   target=None)
 
+    @ctx.app.timer(PENDING_TICK, name="pending-links")
+    async def send_due_links() -> None:
+        await fetcher.send_due_links()
+
     if continuous:
         @ctx.app.timer(ctx.config.poll_tick, on_leader=True, name="fetcher")
         async def poll_due_feeds() -> None:
             await fetcher.poll()
     return fetcher
+
+
+def _loads(value: bytes | None):
+    """A stored table value, or None when absent or not JSON."""
+    try:
+        return orjson.loads(value) if value else None
+    except orjson.JSONDecodeError:
+        return None

@@ -72,6 +72,11 @@ class FetchSettings:
     drop_near_duplicates: bool = _knob(False, "drop near-duplicates instead of only marking them")
     allow_private_addresses: bool = _knob(False, "allow loopback, private and link-local addresses")
     warc_path: str | None = _knob(None, "archive every response to this .warc(.gz)")
+    pending_retry_base: float = _knob(30.0, "first wait before a link that failed transiently (timeout, 5xx, 429, "
+                                            "robots.txt unavailable) is tried again, doubling each try")
+    pending_retry_max: float = _knob(3600.0, "longest wait between two tries of a pending link")
+    give_up_after: float = _knob(24 * 3600.0, "a link still failing this long after its first failure is given up "
+                                              "(counted, and dead-lettered as given-up)")
 
     def __post_init__(self) -> None:
         _coerce_fields(self)
@@ -260,6 +265,8 @@ def _check_fetch_ranges(s: FetchSettings) -> None:
          "0 < min_poll_interval <= default_poll_interval <= max_poll_interval"),
         (0 <= s.poll_jitter < 1 and 0 < s.near_duplicate_threshold <= 1,
          "poll_jitter in [0, 1), near_duplicate_threshold in (0, 1]"),
+        (0 < s.pending_retry_base <= s.pending_retry_max and s.give_up_after > 0,
+         "0 < pending_retry_base <= pending_retry_max and give_up_after > 0"),
     ]
     for ok, rule in rules:
         if not ok:

@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ..config import FetchSettings
 from ..records import RawDocument, url_id
@@ -98,7 +98,7 @@ class FeedCrawler:
         self.duplicates = NearDuplicates(self.settings.near_duplicate_threshold,
                                          self.settings.max_fingerprints)
         self.states: dict[str, FeedState] = {}
-        self._restored = {url: s if isinstance(s, FeedState) else FeedState.from_dict(s)
+        self._restored = {url: s if isinstance(s, FeedState) else FeedState.restore(url, s, self.settings)
                           for url, s in (states or {}).items()}
         self._inflight: set[str] = set()
         self.totals = PollReport()  # everything done since construction
@@ -291,10 +291,14 @@ class FeedCrawler:
     async def fetch_entry(self, entry: FeedEntry, report: PollReport | None = None) -> bool:
         """Fetch and publish one feed entry, politely; False when a transient failure
         (timeout, 5xx, 429, robots.txt unreachable) says to try again later."""
+        return (await self.try_entry(entry, report)).final
+
+    async def try_entry(self, entry: FeedEntry, report: PollReport | None = None) -> Attempt:
+        """``fetch_entry`` with the reason and the server's Retry-After of a transient failure."""
         report = report if report is not None else PollReport()
         canonical = canonical_url(entry.link)
         if not self.seen.should_fetch(canonical, entry.updated) or canonical in self._inflight:
-            return True
+            return DONE
         self._inflight.add(canonical)
         try:
             return await self._fetch_article(entry, canonical, report)
@@ -302,11 +306,11 @@ class FeedCrawler:
             log.exception("article %s: unexpected error", entry.link)
             self.stats.count("crawl", "article_error")
             report.articles_failed += 1
-            return True
+            return DONE
         finally:
             self._inflight.discard(canonical)
 
-    async def _fetch_article(self, entry: FeedEntry, canonical: str, report: PollReport) -> bool:
+    async def _fetch_article(self, entry: FeedEntry, canonical: str, report: PollReport) -> Attempt:
         """The article fetch proper (robots, GET, document, duplicates, publish)."""
         verdict = await self.robots.verdict(entry.link)
         if verdict != "allowed":
@@ -314,21 +318,23 @@ class FeedCrawler:
             report.skipped += 1
             if verdict == "disallowed":
                 self.seen.remember(canonical, entry.updated)
-            return verdict == "disallowed"  # "unavailable" is retried next poll
+                return DONE
+            return Attempt(False, "robots.txt unavailable")
         result = await self.client.get(entry.link, kind="page")
         if not result.ok:
             report.articles_failed += 1
             log.info("article %s: %s (%s)", entry.link, result.outcome, result.error)
             if result.outcome not in TRANSIENT:
                 self.seen.remember(canonical, entry.updated)
-            return result.outcome not in TRANSIENT
+                return DONE
+            return Attempt(False, f"{result.outcome}: {result.error}", result.retry_after)
         doc = await asyncio.to_thread(build_document, result, entry)
-        published = await self._publish_unless_duplicate(doc, report)
-        if published:
-            self.seen.remember(canonical, entry.updated)
-            if doc.canonical_url and doc.canonical_url != canonical:
-                self.seen.remember(doc.canonical_url, entry.updated)
-        return published
+        if not await self._publish_unless_duplicate(doc, report):
+            return Attempt(False, "publishing to news.raw failed")
+        self.seen.remember(canonical, entry.updated)
+        if doc.canonical_url and doc.canonical_url != canonical:
+            self.seen.remember(doc.canonical_url, entry.updated)
+        return DONE
 
     async def _publish_unless_duplicate(self, doc: RawDocument, report: PollReport) -> bool:
         """Mark near-duplicates, then publish; False if publishing failed."""
@@ -357,6 +363,18 @@ class FeedCrawler:
         outcome = self.on_state(state)
         if asyncio.iscoroutine(outcome):
             await outcome
+
+
+class Attempt(NamedTuple):
+    """How one try at an article went: ``final`` (done, or failed for good) or worth another
+    try later, with the reason and the server's Retry-After."""
+
+    final: bool
+    error: str | None = None
+    retry_after: float | None = None
+
+
+DONE = Attempt(True)
 
 
 @dataclass

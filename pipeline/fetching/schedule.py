@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
+import math
 import random
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import FetchSettings
+from .http import RETRY_AFTER_CAP
+
+log = logging.getLogger(__name__)
 
 FASTER = 0.5  # interval factor after a poll that found two or more new entries
 SLOWER = 1.5  # interval factor after a poll that found nothing new
@@ -58,6 +64,32 @@ class FeedState:
             raise ValueError(f"FeedState: unknown fields {unknown}")
         return cls(**{**data, "seen": list(data.get("seen", []))})
 
+    @classmethod
+    def restore(cls, feed_url: str, data: Any, settings: FetchSettings, now: float | None = None) -> FeedState:
+        """State saved by any version, repaired: a field of the wrong type (a stored null, a
+        string, an infinite time) or an unknown field is dropped with a warning, so one bad
+        record never crash-loops the workers; a record that is not an object is reset."""
+        fresh = cls.new(feed_url, settings)
+        if not isinstance(data, dict):
+            log.warning("feed %s: saved state is %s, not an object: starting afresh", feed_url, type(data).__name__)
+            return fresh
+        kept, dropped = {}, []
+        for f in dataclasses.fields(cls):
+            if f.name in data and f.name != "feed_url":
+                value = _valid(data[f.name], str(f.type))
+                (dropped.append(f.name) if value is _INVALID else kept.update({f.name: value}))
+        dropped += sorted(set(data) - {f.name for f in dataclasses.fields(cls)})
+        if dropped:
+            log.warning("feed %s: saved state had unusable fields %s: they are reset", feed_url, dropped)
+        state = dataclasses.replace(fresh, **kept)
+        state.interval = min(settings.max_poll_interval, max(settings.min_poll_interval, state.interval))
+        now = time.time() if now is None else now
+        latest = now + 2 * max(settings.max_poll_interval, RETRY_AFTER_CAP)  # no backoff waits longer
+        if state.next_due > latest:
+            log.warning("feed %s: saved next poll is %.0f s away: polling it now", feed_url, state.next_due - now)
+            state.next_due = now
+        return state
+
     def is_due(self, now: float) -> bool:
         return self.next_due <= now
 
@@ -70,6 +102,26 @@ class FeedState:
         known = set(self.seen)
         self.seen.extend(k for k in keys if k not in known)
         del self.seen[:-limit]
+
+
+_INVALID = object()
+
+
+def _valid(value: Any, kind: str) -> Any:
+    """``value`` if it fits the field type ``kind`` (finite, non-negative numbers), else _INVALID."""
+    if value is None:
+        return None if kind.endswith("| None") else _INVALID
+    base = kind.removesuffix(" | None")
+    if base == "bool":
+        return value if isinstance(value, bool) else _INVALID
+    if base in ("int", "float"):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+        return (int(value) if base == "int" else float(value)) if ok else _INVALID
+    if base == "str":
+        return value if isinstance(value, str) else _INVALID
+    if base == "list[str]":
+        return list(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else _INVALID
+    return _INVALID
 
 
 def entry_key(link: str, updated: str | None) -> str:
@@ -95,7 +147,7 @@ def record_failure(state: FeedState, error: str, now: float, settings: FetchSett
     state.last_error = error
     state.last_polled = now
     backoff = min(settings.max_poll_interval,
-                  max(settings.min_poll_interval, state.interval) * 2 ** (state.failures - 1))
+                  max(settings.min_poll_interval, state.interval) * 2 ** min(state.failures - 1, 30))
     if retry_after is not None:
         backoff = max(backoff, retry_after)
     state.next_due = now + _jittered(backoff, settings, rng)

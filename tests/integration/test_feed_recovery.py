@@ -1,0 +1,67 @@
+"""A host that fails for a while (503 on its pages and its robots.txt) and then recovers:
+every article announced meanwhile is stored in the end (the real broker and worker)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+
+import orjson
+import pytest
+
+from tests.conftest import REPO, wait_for
+from tests.fetch_server import Route, article_html, rss_feed
+from tests.integration.test_integration_feeds import LocalWeb, story
+
+pytestmark = pytest.mark.integration
+
+ARTICLES = 4
+FAILURES = 4  # 503s each page answers before it recovers
+
+
+def test_articles_of_a_host_that_fails_for_a_while_are_all_stored_in_the_end(tmp_path, broker):
+    with LocalWeb(n_hosts=1) as web:
+        marker = uuid.uuid4().hex[:8]
+        items = [{"link": web.url(f"/story/{i}"), "title": f"Story {i}"} for i in range(ARTICLES)]
+        web.add("/rss.xml", Route(rss_feed(items), content_type="application/rss+xml"))
+        down = Route("busy", status=503, content_type="text/plain", headers={"Retry-After": "1"})
+        web.add("/robots.txt", down, down, Route("User-agent: *\nAllow: /\n", content_type="text/plain"))
+        for i in range(ARTICLES):
+            web.add(f"/story/{i}", *[down] * FAILURES, Route(article_html(f"Story {i}", story(marker, i))))
+        feeds, out = tmp_path / "feeds.txt", tmp_path / "out.jsonl"
+        feeds.write_text(web.url("/rss.xml") + "\n")
+        cmd = [sys.executable, "-m", "newsflow.cli", "run", "--feeds", str(feeds), "--allow-private-addresses",
+               "--broker", broker.bootstrap, "--topic-prefix", f"recover{marker}.", "--sink", f"jsonl:{out}",
+               "--data-dir", str(tmp_path / "data"), "--min-host-delay", "0.05", "--max-retries", "0",
+               "--robots-error-ttl", "0.5", "--pending-retry-base", "0.5", "--pending-retry-max", "2",
+               "--log-level", "info"]
+        log = tmp_path / "worker.log"
+        with open(log, "wb") as handle:
+            worker = subprocess.Popen(cmd, cwd=REPO, stdout=handle, stderr=subprocess.STDOUT,
+                                      env={**os.environ, "NEWSFLOW_APP_ID": f"recover-{marker}",
+                                           "NEWSFLOW_SINK_MAX_DELAY": "0.2"})
+        try:
+            def stored():
+                assert worker.poll() is None, log.read_text()[-3000:]
+                lines = out.read_bytes().splitlines() if out.exists() else []
+                urls = {orjson.loads(line)["article"]["url"] for line in lines}
+                return urls if len(urls) == ARTICLES else None
+
+            urls = wait_for(stored, 120, what="every article of the recovering host")
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        assert urls == {item["link"] for item in items}
+        assert len(web.hits("/robots.txt")) >= 3  # robots.txt was unavailable, then read
+        for i in range(ARTICLES):
+            hits = [h.at for h in web.hits(f"/story/{i}")]
+            assert len(hits) == FAILURES + 1  # tried again until it worked, and no more
+            gaps = [b - a for a, b in zip(hits, hits[1:])]
+            assert min(gaps) >= 0.4, gaps  # with a backoff between tries, not all at once
+        assert len(out.read_bytes().splitlines()) == ARTICLES  # each stored once

@@ -1,13 +1,16 @@
 """Benchmark the attribution extractor on the PolNeAR evaluation files.
 
-Usage: ``python -m bench.attribution [--split dev|train] [--data DIR]``
+Usage: ``python -m bench.attribution [--split both|dev|train] [--data DIR]``
 
-Runs :func:`newsflow.attribution.find_attributions` on every article, writes
-the predictions to a temporary JSONL file, runs the shared scorer for the
-headline views and prints them with throughput (time inside
-``find_attributions`` only, one core) and per-article latency.  The data is
-evaluation-only and lives outside the repository; when it is absent the
-command says so and exits 0.
+Runs :func:`newsflow.attribution.find_attributions` on every article of the
+whole train split (838 articles, the main development set) and of dev (84,
+the check), scores both with the shared scorer and prints, per view, train,
+dev and their difference, so a rule that helps one split and hurts the other
+shows.  Then the speaker-resolution score (see :mod:`bench.attribution_speakers`)
+and the speed over dev: CPU time inside ``find_attributions`` only (one core,
+not counting other processes on the machine), articles/s and p50/p99 per
+article.  The data is evaluation-only and lives outside the repository; when
+it is absent the command says so and exits 0.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.attribution_speakers import resolution_score
 from newsflow.attribution import ATTRIBUTOR_VERSION, find_attributions
 
-SPLITS = {"dev": "polnear_dev.jsonl", "train": "polnear_train_sample.jsonl"}
+SPLITS = {"dev": "polnear_dev.jsonl", "train": "polnear_train.jsonl"}
 VIEWS = (
     ("all gold", []),
     ("speech_cue=true", ["--only", "speech_cue=true"]),
@@ -39,18 +43,19 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "attribution"
 
 
-def predict(gold_path: Path) -> tuple[list[dict], list[float]]:
-    """Predictions for every article, and the seconds each one took."""
-    preds, times = [], []
+def load(gold_path: Path) -> list[dict]:
     with gold_path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            doc = json.loads(line)
-            t0 = time.perf_counter()
-            atts = find_attributions(doc["text"])
-            times.append(time.perf_counter() - t0)
-            preds.append({"id": doc["id"], "attributions": [a.to_dict() for a in atts]})
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def predict(gold_path: Path) -> tuple[list[dict], list[float]]:
+    """Predictions for every article, and the CPU seconds each one took."""
+    preds, times = [], []
+    for doc in load(gold_path):
+        t0 = time.process_time()
+        atts = find_attributions(doc["text"])
+        times.append(time.process_time() - t0)
+        preds.append({"id": doc["id"], "attributions": [a.to_dict() for a in atts]})
     return preds, times
 
 
@@ -72,41 +77,64 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def report(split: str, results: list[tuple[str, dict]], times: list[float]) -> str:
-    """The table printed by :func:`run`."""
-    lines = [f"attribution bench, split={split}, {ATTRIBUTOR_VERSION}", "",
-             f"{'view':20s} {'gold':>6s} {'pred':>6s} {'P':>6s} {'R':>6s} {'F1':>6s}  {'src lenient F1':>14s}"]
-    for name, res in results:
-        c = res["content"]["overlap"]
-        src = res["source|content"]["lenient"]["f"]
-        lines.append(f"{name:20s} {res['n_gold']:6d} {res['n_pred']:6d} {c['p']:6.3f} {c['r']:6.3f} "
-                     f"{c['f']:6.3f}  {src:14.3f}")
-    total = sum(times)
-    lines += ["", f"articles: {len(times)}   articles/s: {len(times) / total:,.0f}   "
-              f"p50: {percentile(times, .5) * 1000:.2f} ms   p99: {percentile(times, .99) * 1000:.2f} ms"]
-    return "\n".join(lines)
-
-
-def run(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Benchmark the attribution extractor on PolNeAR.")
-    ap.add_argument("--split", choices=sorted(SPLITS), default="dev")
-    ap.add_argument("--data", type=Path, default=None, help="folder holding score.py and the JSONL files")
-    args = ap.parse_args(argv)
-    data_dir = args.data or default_data_dir()
-    gold = data_dir / SPLITS[args.split]
-    if not gold.is_file() or not (data_dir / "score.py").is_file():
-        print(f"skip: attribution bench data not found in {data_dir} (set NEWSFLOW_BENCH_DIR)")
-        return 0
+def evaluate(data_dir: Path, split: str) -> dict:
+    """Scores of every view, the speaker-resolution tally and the per-article times of one split."""
+    gold = data_dir / SPLITS[split]
     preds, times = predict(gold)
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
         for p in preds:
             fh.write(json.dumps(p) + "\n")
         pred_path = Path(fh.name)
     try:
-        results = [(name, score(data_dir, gold, pred_path, extra)) for name, extra in VIEWS]
+        views = {name: score(data_dir, gold, pred_path, extra) for name, extra in VIEWS}
     finally:
         pred_path.unlink()
-    print(report(args.split, results, times))
+    speakers = resolution_score(load(gold), {p["id"]: p["attributions"] for p in preds})
+    return {"views": views, "speakers": speakers, "times": times}
+
+
+def _figures(res: dict) -> tuple[float, float, float, float]:
+    c = res["content"]["overlap"]
+    return c["p"], c["r"], c["f"], res["source|content"]["lenient"]["f"]
+
+
+def report(results: dict[str, dict]) -> str:
+    """The tables printed by :func:`run`: per view, each split, then dev - train."""
+    splits = list(results)
+    lines = [f"attribution bench, {ATTRIBUTOR_VERSION}, PolNeAR " + " and ".join(splits), "",
+             f"{'view':18s} {'split':11s} {'gold':>6s} {'pred':>6s} {'P':>6s} {'R':>6s} {'F1':>6s} {'src lenient F1':>15s}"]
+    for view, _ in VIEWS:
+        for split in splits:
+            res = results[split]["views"][view]
+            p, r, f, s = _figures(res)
+            lines.append(f"{view:18s} {split:11s} {res['n_gold']:6d} {res['n_pred']:6d} {p:6.3f} {r:6.3f} {f:6.3f} {s:15.3f}")
+        if len(splits) == 2:
+            a, b = (_figures(results[s]["views"][view]) for s in ("train", "dev"))
+            lines.append(f"{view:18s} {'dev-train':11s} {'':6s} {'':6s} " + " ".join(
+                f"{y - x:+6.3f}" for x, y in zip(a[:3], b[:3])) + f" {b[3] - a[3]:+15.3f}")
+    lines += ["", "speaker resolution (resolved speaker holds the surname of the gold source's nearest full mention):"]
+    for split in splits:
+        for key, (ok, n) in results[split]["speakers"].items():
+            lines.append(f"  {split:5s} {key:24s} {ok:5d} / {n:5d} = {ok / n if n else 0:.3f}")
+    speed_split = "dev" if "dev" in results else splits[0]
+    times = results[speed_split]["times"]
+    lines += ["", f"speed ({speed_split}, CPU time, one core): {len(times)} articles   "
+              f"articles/s: {len(times) / sum(times):,.0f}   p50: {percentile(times, .5) * 1000:.2f} ms   "
+              f"p99: {percentile(times, .99) * 1000:.2f} ms"]
+    return "\n".join(lines)
+
+
+def run(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="Benchmark the attribution extractor on PolNeAR.")
+    ap.add_argument("--split", choices=["both", *sorted(SPLITS)], default="both")
+    ap.add_argument("--data", type=Path, default=None, help="folder holding score.py and the JSONL files")
+    args = ap.parse_args(argv)
+    data_dir = args.data or default_data_dir()
+    splits = ["train", "dev"] if args.split == "both" else [args.split]
+    if not all((data_dir / SPLITS[s]).is_file() for s in splits) or not (data_dir / "score.py").is_file():
+        print(f"skip: attribution bench data not found in {data_dir} (set NEWSFLOW_BENCH_DIR)")
+        return 0
+    print(report({split: evaluate(data_dir, split) for split in splits}))
     return 0
 
 

@@ -168,7 +168,7 @@ def register(ctx: AgentContext, bootstrap: str, feeds: Path, *, continuous: bool
     fetcher = Fetcher(ctx, bootstrap, feeds)
 
     # Many links in flight at once: the crawler's host scheduler keeps each host polite.
-    @ctx.app.agent(ctx.topic(LINKS), name="link-fetcher",
+    @ctx.agent(LINKS, name="link-fetcher",
                         concurrency=ctx.config.fetch.global_concurrency)
     async def fetch_links(stream):
         async for event in stream.events():

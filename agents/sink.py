@@ -1,80 +1,92 @@
 """Sink agent: news.enriched -> every configured store, in batches.
 
-Events are acknowledged (so their offsets committed) only after the batch was
-flushed to every sink; a crash before that redelivers them, and the sinks'
-upsert-by-id makes the redelivery harmless.
+Events are acknowledged (so their offsets committed) only after the batch is in every
+sink; a crash before that redelivers them, and the sinks' upsert-by-id makes the
+redelivery harmless.  A store that is unavailable (connection, timeout, lock) is retried
+with capped exponential backoff for as long as it takes, nothing dead-lettered and no
+offset committed meanwhile; only a store that rejects an article (a constraint, a bad
+value) makes the batch go in one by one, the rejected articles to the dead-letter topic.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import os
 
 from newsflow import codec
-from newsflow.deadletter import dead_letter
-from newsflow.records import EnrichedArticle
+from newsflow.deadletter import dead_letter, side_folder
+from newsflow.delivery import is_rejection, retry_until_done
+from newsflow.screening import blank_controls
 from newsflow.stream.context import AgentContext
 from newsflow.topics import ENRICHED
 
+EXIT_INTERRUPTED = 130  # as newsflow.stream.worker's
+
 log = logging.getLogger(__name__)
-RETRIES = 4
 
 
 def register(ctx: AgentContext) -> None:
     config = ctx.config
 
-    @ctx.app.agent(ctx.topic(ENRICHED), name="sink")
+    @ctx.agent(ENRICHED, name="sink")
     async def sink(stream):
         # The worker set the stores up before starting (newsflow.stream.worker.setup_sinks).
         async for events in stream.take_events(config.sink_batch_size, within=config.sink_max_delay):
-            await store_batch(ctx, events)
+            # Faust acks the batch when this returns, raises or is cancelled: nothing may escape
+            # (retried), and a shutdown in the middle must not let the unstored batch be committed.
+            try:
+                await retry_until_done(functools.partial(store_batch, ctx, events), "storing a batch", log)
+            except asyncio.CancelledError:
+                log.error("stopped with %d article(s) not yet in every store: exiting without committing "
+                          "their offsets (they will be redelivered)", len(events))
+                os._exit(EXIT_INTERRUPTED)
 
 
 async def store_batch(ctx: AgentContext, events) -> None:
-    """Decode a batch (poison messages to the DLQ), add it to every sink, flush."""
-    good: list[EnrichedArticle] = []
+    """Decode a batch (poison messages to the DLQ), then put it in every sink."""
+    good = []
     for event in events:
         message = event.message
         try:
-            good.append(codec.decode(message.value, ENRICHED))  # type: ignore[arg-type]  # the topic fixes the type
+            good.append(blank_controls(codec.decode(message.value, ENRICHED)))
         except codec.DecodeError as exc:
-            letter = dead_letter("sink", exc, topic=message.topic, payload=message.value, key=message.key,
-                                 partition=message.partition, offset=message.offset)
-            await ctx.send_dead_letter(letter, None)
+            await ctx.reject("sink", exc, message, exc.reason)
     for store in ctx.sinks:
-        for item in good:
-            await store.add(item)
-        if await flush_with_retries(store):
-            ctx.progress.stored_in(store.name, [item.id for item in good])
-            ctx.metrics.stored.labels(sink=store.name).inc(len(good))
-        else:
-            await store_one_by_one(ctx, store, good)
+        await store_in(ctx, store, good)
 
 
-async def flush_with_retries(store, attempts: int = RETRIES) -> bool:
-    """Flush, retrying with backoff: a store that is briefly away must not lose the batch."""
-    for attempt in range(attempts):
-        try:
-            await store.flush()
-            return True
-        except Exception as exc:  # noqa: BLE001 - any store error; logged and retried
-            log.warning("sink %s: flush failed (%s), attempt %d of %d", store.name, exc, attempt + 1, attempts)
-            await asyncio.sleep(min(2 ** attempt, 30))
-    await store.discard_pending()
-    return False
-
-
-async def store_one_by_one(ctx: AgentContext, store, items) -> None:
-    """After a batch kept failing, write items alone; the ones the store rejects go to the DLQ."""
+async def store_in(ctx: AgentContext, store, items) -> None:
+    """One sink gets the whole batch: retried while it is away, one by one if it rejects some."""
     for item in items:
         await store.add(item)
-        try:
-            await store.flush()
-            ctx.progress.stored_in(store.name, [item.id])
-            ctx.metrics.stored.labels(sink=store.name).inc()
-        except Exception as exc:  # noqa: BLE001 - the store rejected this article
-            await store.discard_pending()
-            payload = codec.encode(item)
-            letter = dead_letter(f"sink:{store.name}", exc, topic=ctx.names.enriched, payload=payload,
-                                 key=item.id)
-            await ctx.send_dead_letter(letter, item.id)
+    try:
+        await retry_until_done(store.flush, f"sink {store.name}: writing {len(items)} article(s)", log,
+                               give_up=is_rejection)
+    except Exception as exc:  # noqa: BLE001 - is_rejection said: the store refuses something in it
+        log.warning("sink %s rejected a batch (%s); storing its articles one by one", store.name, exc)
+        await store.discard_pending()
+        for item in items:
+            await store_one(ctx, store, item)
+        return
+    stored(ctx, store, [item.id for item in items])
+
+
+async def store_one(ctx: AgentContext, store, item) -> None:
+    """Write one article; a rejection dead-letters it, unavailability is waited out."""
+    await store.add(item)
+    try:
+        await retry_until_done(store.flush, f"sink {store.name}: writing {item.id}", log, give_up=is_rejection)
+    except Exception as exc:  # noqa: BLE001 - rejected: this article's fault
+        await store.discard_pending()
+        letter = dead_letter(f"sink:{store.name}", exc, topic=ctx.names.enriched, payload=codec.encode(item),
+                             key=item.id, reason="rejected", side_dir=side_folder(ctx.config.data_dir))
+        await ctx.send_dead_letter(letter, item.id)
+        return
+    stored(ctx, store, [item.id])
+
+
+def stored(ctx: AgentContext, store, ids: list[str]) -> None:
+    ctx.progress.stored_in(store.name, ids)
+    ctx.metrics.stored.labels(sink=store.name).inc(len(ids))

@@ -1,5 +1,9 @@
 """Boilerplate stripper agent: news.raw -> news.clean (pure stage: newsflow.processing.clean_document).
 
+The stripping runs in a killable child process with the per-message time budget
+(``newsflow.stream.stage_runner``); the site's learnt state goes in with each page and
+the update comes back (``clean_with_site_state``), so the child holds nothing to lose.
+
 Lines a site repeats in most of its articles are learnt per site (``SiteBoilerplateMemory``).
 news.raw is keyed by site, so one stripper instance sees all of a site's pages, and the
 per-site state lives in a Faust table (changelog-backed, co-partitioned with news.raw):
@@ -8,26 +12,30 @@ a restarted or re-balanced worker picks up where the previous owner left off.
 
 from __future__ import annotations
 
-import asyncio
+import logging
 import time
 
 import orjson
 
-from newsflow.processing import clean_document
+from newsflow.delivery import stage_budget
+from newsflow.processing import clean_with_site_state
 from newsflow.records import RawDocument
 from newsflow.stream.context import AgentContext
 from newsflow.stripping import SiteBoilerplateMemory
 from newsflow.topics import CLEAN, RAW
 from newsflow.urls import site_key
 
+log = logging.getLogger(__name__)
+STAGE = clean_with_site_state  # what the child runs (a test may point it at a pathological stage)
 SNAPSHOT_EVERY = 30.0  # seconds between table writes for one site: bounds changelog traffic
 
 
 class SiteMemoryTable:
     """The in-memory learner, loaded from and saved to a Faust table per site."""
 
-    def __init__(self, table, memory: SiteBoilerplateMemory | None = None) -> None:
+    def __init__(self, table, runner, memory: SiteBoilerplateMemory | None = None) -> None:
         self.table = table
+        self.runner = runner
         self.memory = memory or SiteBoilerplateMemory()
         self.saved_at: dict[str, float] = {}
 
@@ -48,13 +56,16 @@ class SiteMemoryTable:
                 self.saved_at[site] = now
 
     async def clean(self, raw: RawDocument):
-        """Table reads and writes stay on the event loop; the CPU-bound stripping runs in a thread."""
+        """Table reads and writes stay on the event loop; the stripping runs in the child."""
         site = site_key(raw.url)  # the same key news.raw is partitioned by
-        if site is None:
-            return await asyncio.to_thread(clean_document, raw)
-        self.load(site)
-        article = await asyncio.to_thread(clean_document, raw, site_memory=self.memory)
-        self.save(site)
+        if site is not None:
+            self.load(site)
+        state = self.memory.site_to_dict(site) if site is not None else None
+        article, learnt = await self.runner.call(raw, site, state, self.memory.config(),
+                                                 timeout=stage_budget(self.runner.timeout, len(raw.body)))
+        if site is not None and learnt is not None:
+            self.memory.load_site(site, learnt)
+            self.save(site)
         return article
 
 
@@ -62,16 +73,21 @@ WARM_UP_PAGE = "<html><body><article><h1>Warm-up</h1><p>The stripper loads its m
 
 
 def register(ctx: AgentContext) -> None:
+    runner = ctx.runner("stripper", STAGE)
+
     @ctx.app.task
     async def warm_up() -> None:
-        """Import and compile the HTML path while the worker joins its group, not on the first real page."""
-        await asyncio.to_thread(clean_document, RawDocument(id="warm-up", body=WARM_UP_PAGE, content_type="text/html"))
+        """Start the child and compile the HTML path while the worker joins its group."""
+        try:
+            await runner.call(RawDocument(id="warm-up", body=WARM_UP_PAGE, content_type="text/html"), None, None, {})
+        except Exception:  # noqa: BLE001 - a warm-up is an optimisation; the first page will tell
+            log.exception("stripper warm-up failed")
 
     table = ctx.app.Table("site-boilerplate", partitions=ctx.config.partitions,
-                               key_type=bytes, value_type=bytes)  # raw bytes, the app's serializers
-    sites = SiteMemoryTable(table)
+                          key_type=bytes, value_type=bytes)  # raw bytes, the app's serializers
+    sites = SiteMemoryTable(table, runner)
 
-    @ctx.app.agent(ctx.topic(RAW), name="stripper")
+    @ctx.agent(RAW, name="stripper")
     async def stripper(stream):
         async for event in stream.events():
             await ctx.handle(event, stage="stripper", source=RAW, process=sites.clean, target=CLEAN)

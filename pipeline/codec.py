@@ -14,7 +14,13 @@ R = TypeVar("R", bound=Record)
 
 
 class DecodeError(ValueError):
-    """A message value is not valid JSON, or not a valid record for its topic."""
+    """A message value is not valid JSON, or not a valid record for its topic.
+
+    ``reason`` (for the dead letter) is ``decode`` or ``schema``."""
+
+    def __init__(self, message: str, reason: str = "decode") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def json_text(value: object) -> str:
@@ -44,5 +50,8 @@ def decode(data: bytes | str | None, base_topic: str) -> Record:
     try:
         schemas.validate(base_topic, value)
     except schemas.SchemaError as exc:
-        raise DecodeError(str(exc)) from None
-    return TOPIC_RECORDS[base_topic].from_dict(value)
+        raise DecodeError(str(exc), reason="schema") from None
+    try:
+        return TOPIC_RECORDS[base_topic].from_dict(value)
+    except (TypeError, ValueError) as exc:
+        raise DecodeError(f"schema: {exc}", reason="schema") from None

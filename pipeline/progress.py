@@ -28,6 +28,8 @@ class Progress:
     expected: set[str] = field(default_factory=set)
     stored: dict[str, set[str]] = field(default_factory=dict)
     dead_ids: set[str] = field(default_factory=set)
+    dead_reasons: dict[str, str] = field(default_factory=dict)  # id -> why it was dead-lettered
+    given_up: Counter = field(default_factory=Counter)  # reason -> links or documents given up
     replay_done: bool = False
     links_in_flight: Counter = field(default_factory=Counter)  # handed off, not yet fetched
     changed: asyncio.Event | None = None
@@ -36,7 +38,7 @@ class Progress:
     def apply(self, event: dict[str, Any]) -> None:
         """Replay an event a child reported (``{"event": name, ...arguments}``)."""
         name = event.pop("event")
-        if name in {"expect", "link_sent", "link_done", "stored_in", "dead"}:
+        if name in {"expect", "link_sent", "link_done", "stored_in", "dead", "gave_up"}:
             getattr(self, name)(**event)
 
     def _reported(self, event: str, **arguments: Any) -> bool:
@@ -74,16 +76,37 @@ class Progress:
         self.stored.setdefault(sink_name, set()).update(ids)
         self._notify()
 
-    def dead(self, doc_id: str | None) -> None:
-        if not self._reported("dead", doc_id=doc_id):
+    def dead(self, doc_id: str | None, reason: str = "error") -> None:
+        if not self._reported("dead", doc_id=doc_id, reason=reason):
             return
         if doc_id:
             self.dead_ids.add(doc_id)
+            self.dead_reasons[doc_id] = reason
         self._notify()
 
+    def gave_up(self, reason: str) -> None:
+        """Something the run was given (e.g. an announced link) will never be stored."""
+        if not self._reported("gave_up", reason=reason):
+            return
+        self.given_up[reason] += 1
+        self._notify()
+
+    def lost(self) -> Counter:
+        """Expected documents dead-lettered, plus what was given up, counted by reason."""
+        everywhere = self._in_every_sink()
+        counts = Counter(self.dead_reasons[i] for i in (self.dead_ids & self.expected) - everywhere)
+        counts.update(self.given_up)
+        return counts
+
+    def stored_everywhere(self) -> int:
+        """Expected documents that reached every sink."""
+        return len(self._in_every_sink() & self.expected)
+
+    def _in_every_sink(self) -> set[str]:
+        return set.intersection(*(self.stored.get(n, set()) for n in self.sink_names)) if self.sink_names else set()
+
     def finished(self) -> set[str]:
-        in_all = set.intersection(*(self.stored.get(n, set()) for n in self.sink_names)) if self.sink_names else set()
-        return (in_all | self.dead_ids) & self.expected
+        return (self._in_every_sink() | self.dead_ids) & self.expected
 
     @property
     def idle(self) -> bool:

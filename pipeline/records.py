@@ -191,3 +191,9 @@ class DeadLetter(Record):
     offset: int | None = None
     failed_at: str | None = None
     schema_version: int = SCHEMA_VERSION
+    # Added compatibly (all optional): why, and where the whole payload is when it was cut.
+    reason: str | None = None  # decode, schema, timeout, not-an-article, oversize, stage-error, rejected, ...
+    payload_size: int | None = None  # bytes of the original payload
+    payload_sha256: str | None = None
+    payload_truncated: bool = False  # payload holds only a prefix; the whole is in payload_file
+    payload_file: str | None = None  # side file with the exact original bytes (data/dead-letters/<sha256>)

@@ -8,12 +8,12 @@ listed, not re-sent; letters that fail again during a replay wait for the next o
 from __future__ import annotations
 
 import asyncio
-import base64
 import sys
 
 import orjson
 
 from newsflow.clock import now_iso
+from newsflow.deadletter import original_bytes
 from newsflow.stream.kafka import producer, read_topic, resolve_bootstrap
 from newsflow.topics import REPLAYABLE, TopicNames
 
@@ -32,12 +32,6 @@ def run(args, config) -> int:
     return asyncio.run(action(bootstrap, names, args.stage))
 
 
-def original_bytes(letter: dict) -> bytes:
-    if letter.get("payload_b64"):
-        return base64.b64decode(letter["payload_b64"])
-    return letter["payload"].encode("utf-8")
-
-
 async def letters(bootstrap: str, names: TopicNames, stage: str | None, group: str | None = None):
     async for message in read_topic(bootstrap, names.dlq, follow=False, group=group):
         letter = orjson.loads(message.value)
@@ -48,8 +42,10 @@ async def letters(bootstrap: str, names: TopicNames, stage: str | None, group: s
 async def list_letters(bootstrap: str, names: TopicNames, stage: str | None) -> int:
     count = 0
     async for message, letter in letters(bootstrap, names, stage):
-        print(f"#{message.offset} {letter['failed_at']} {letter['stage']} from {letter['topic']}: "
-              f"{letter['error_type']}: {letter['error']}")
+        why = f" [{letter['reason']}]" if letter.get("reason") else ""
+        cut = f" (truncated; whole payload in {letter.get('payload_file')})" if letter.get("payload_truncated") else ""
+        print(f"#{message.offset} {letter['failed_at']} {letter['stage']} from {letter['topic']}{why}: "
+              f"{letter['error_type']}: {letter['error']}{cut}")
         count += 1
     print(f"{count} dead letter(s)", file=sys.stderr)
     return 0
@@ -58,7 +54,7 @@ async def list_letters(bootstrap: str, names: TopicNames, stage: str | None) -> 
 async def replay_letters(bootstrap: str, names: TopicNames, stage: str | None) -> int:
     client = producer(bootstrap)
     await client.start()
-    started, sent, skipped = now_iso(), 0, 0
+    started, sent, skipped, lost = now_iso(), 0, 0, 0
     try:
         group = f"{REPLAY_GROUP}-{stage}" if stage else REPLAY_GROUP  # a filter must not consume others
         async for _, letter in letters(bootstrap, names, stage, group=group):
@@ -68,10 +64,17 @@ async def replay_letters(bootstrap: str, names: TopicNames, stage: str | None) -
             if names.base_of(topic) not in REPLAYABLE:
                 skipped += 1
                 continue
+            payload = original_bytes(letter)
+            if payload is None:  # truncated, and its side file is gone
+                print(f"#{letter.get('offset')}: payload truncated and {letter.get('payload_file')} missing; skipped",
+                      file=sys.stderr)
+                lost += 1
+                continue
             key = letter["key"].encode() if letter.get("key") else None
-            await client.send_and_wait(topic, value=original_bytes(letter), key=key)
+            await client.send_and_wait(topic, value=payload, key=key)
             sent += 1
     finally:
         await client.stop()
-    print(f"re-published {sent} dead letter(s); {skipped} not from a pipeline topic (see dlq list)", file=sys.stderr)
+    print(f"re-published {sent} dead letter(s); {skipped} not from a pipeline topic (see dlq list)"
+          + (f"; {lost} whose truncated payload is no longer on disk" if lost else ""), file=sys.stderr)
     return 0

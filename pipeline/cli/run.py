@@ -37,6 +37,10 @@ def add_arguments(parser) -> None:
                         help=argparse.SUPPRESS)
     parser.add_argument("--metrics-port", dest="metrics_port",
                         help="serve Prometheus metrics on 127.0.0.1:PORT/metrics (env NEWSFLOW_METRICS_PORT)")
+    parser.add_argument("--stage-timeout", dest="stage_timeout", metavar="SECONDS",
+                        help="time budget of the stripper and the attributor per message and started megabyte of text; "
+                             "past it the message is dead-lettered with reason timeout "
+                             "(default 10; env NEWSFLOW_STAGE_TIMEOUT)")
     fetch = parser.add_argument_group("fetching (continuous operation against feeds; each flag also as NEWSFLOW_<NAME>)")
     fetch.add_argument("--feeds", metavar="FILE", help="feed list: one URL per line, or TOML [[feed]] tables "
                                                       "(env NEWSFLOW_FEEDS); with --exit-when-idle, poll each once")
@@ -61,7 +65,8 @@ def config_overrides(args) -> dict:
     fetch = {f.name: getattr(args, f.name) for f in dataclasses.fields(FetchSettings)}
     scale = {k: getattr(args, k) for k in ("processes", "compression", "table_store")}
     return {"sinks": tuple(args.sinks) or None, "validate_output": args.validate_output, "feeds": args.feeds,
-            "poll_tick": args.poll_tick, "metrics_port": args.metrics_port, **fetch, **scale}
+            "poll_tick": args.poll_tick, "metrics_port": args.metrics_port, "stage_timeout": args.stage_timeout,
+            **fetch, **scale}
 
 
 def run(args, config) -> int:

@@ -9,24 +9,31 @@ pipeline only through :class:`newsflow.stream.context.AgentContext`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
+import os
+import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import faust
 import orjson
+from aiokafka.errors import MessageSizeTooLargeError
 
 from newsflow import codec
 from newsflow.config import Config
-from newsflow.deadletter import dead_letter
+from newsflow.deadletter import dead_letter, side_folder
+from newsflow.delivery import retry_until_done
 from newsflow.metrics import Metrics
 from newsflow.progress import Progress
 from newsflow.records import DeadLetter, Record
 from newsflow.sinks import Sink
 from newsflow.stream import transport
 from newsflow.stream.context import StageFunction
-from newsflow.stream.kafka import MAX_MESSAGE_BYTES, compression_type
+from newsflow.stream.kafka import MAX_MESSAGE_BYTES, MAX_VALUE_BYTES, compression_type
+from newsflow.stream.stage_runner import StageRunner
 from newsflow.topics import DLQ, TOPIC_RECORDS, TopicNames
 
 log = logging.getLogger(__name__)
@@ -57,9 +64,15 @@ def faust_settings(config: Config, bootstrap: str) -> dict[str, Any]:
     }
 
 
+class OversizeMessage(ValueError):
+    """A stage's output is larger than the broker takes: this message's fault, dead-lettered."""
+
+    reason = "oversize"
+
+
 @dataclass
 class Pipeline:
-    """Everything the agents share: the app, its topics, sinks and progress (an AgentContext)."""
+    """Everything the agents share: the app, its topics, sinks, progress and stage runners (an AgentContext)."""
 
     config: Config
     app: faust.App
@@ -69,6 +82,25 @@ class Pipeline:
     sinks: list[Sink] = field(default_factory=list)
     fetcher: Any = None  # newsflow.agents.fetcher.Fetcher when a feed list is configured
     metrics: Metrics = field(default_factory=Metrics)
+    runners: dict[str, StageRunner] = field(default_factory=dict)
+    crash: BaseException | None = None  # an agent's own failure: the run exits 1
+
+    def agent(self, base: str, *, name: str, **kwargs: Any) -> Callable:
+        """``app.agent`` on a topic, guarded: an agent that dies of our own failure stops the
+        worker, which then exits 1 (Faust would restart it quietly, the run ending as if
+        nothing happened)."""
+        def register(fun: Callable) -> Any:
+            @functools.wraps(fun)
+            async def guarded(stream: Any) -> None:
+                try:
+                    await fun(stream)
+                except Exception as exc:
+                    log.critical("agent %s crashed: %r; stopping the worker", name, exc)
+                    self.crash = self.crash or exc
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    raise
+            return self.app.agent(self.topic(base), name=name, **kwargs)(guarded)
+        return register
 
     def topic(self, base: str, *, compacting: bool | None = None) -> faust.TopicT:
         """The Faust topic for a base name (``news.raw``), created once."""
@@ -77,34 +109,75 @@ class Pipeline:
                                                partitions=self.config.partitions, compacting=compacting)
         return self.topics[base]
 
+    def runner(self, stage: str, func: Callable) -> StageRunner:
+        """The killable child process that runs ``func`` for ``stage`` with the time budget."""
+        if stage not in self.runners:
+            self.runners[stage] = StageRunner(func, self.config.stage_timeout, name=stage)
+        return self.runners[stage]
+
     async def send(self, base: str, record: Record, key: str | None) -> None:
+        """Send and wait until the broker has it; raises ``OversizeMessage`` for a value it
+        would refuse (poison), anything else for the caller to retry."""
         validate_as = base if self.config.validate_output else None
-        await self.topic(base).send(key=key.encode() if key else None,
-                                    value=codec.encode(record, base_topic=validate_as))
+        value = codec.encode(record, base_topic=validate_as)
+        if len(value) > MAX_VALUE_BYTES:
+            raise OversizeMessage(f"{base} value of {len(value)} bytes is over the {MAX_VALUE_BYTES} byte limit")
+        try:
+            await self.send_bytes(base, key.encode() if key else None, value)
+        except MessageSizeTooLargeError as exc:  # the broker's limit is below ours
+            raise OversizeMessage(f"{base}: the broker refused a {len(value)} byte value") from exc
+
+    async def send_bytes(self, base: str, key: bytes | None, value: bytes) -> None:
+        """Send and wait for the broker's acknowledgement: a failed send raises here, not later."""
+        delivery = await self.topic(base).send(key=key, value=value)
+        await delivery
 
     async def send_dead_letter(self, letter: DeadLetter, doc_id: str | None) -> None:
-        log.warning("dead letter from %s: %s", letter.stage, letter.error)
+        """Send a letter, retrying until the broker has it (a lost letter would be a lost message)."""
+        log.warning("dead letter from %s (%s): %s", letter.stage, letter.reason or letter.error_type, letter.error)
+        value = codec.encode(letter)
+        key = letter.key.encode() if letter.key else None
+        await retry_until_done(lambda: self.send_bytes(DLQ, key, value), "sending a dead letter", log)
         self.metrics.dead_letters.labels(stage=letter.stage).inc()
-        await self.topic(DLQ).send(key=letter.key.encode() if letter.key else None,
-                                          value=codec.encode(letter))
-        self.progress.dead(doc_id)
+        self.progress.dead(doc_id, letter.reason or "error")
+
+    async def reject(self, stage: str, exc: BaseException, message: Any, reason: str) -> None:
+        """Dead-letter a consumed message (its fault), the original kept whole."""
+        letter = dead_letter(stage, exc, topic=message.topic, payload=message.value, key=message.key,
+                             partition=message.partition, offset=message.offset, reason=reason,
+                             side_dir=side_folder(self.config.data_dir))
+        await self.send_dead_letter(letter, doc_id_of(message.value))
 
     async def handle(self, event: faust.EventT, *, stage: str, source: str,
                      process: StageFunction, target: str | None) -> None:
         """Decode one message, run the stage on it, send the result on (unless the stage
-        publishes itself: ``target`` None); a failure becomes a dead letter."""
+        publishes itself: ``target`` None).
+
+        Poison (undecodable, schema-invalid, the stage failing or over its time budget on
+        this input, an output too big to send) becomes a dead letter.  Anything else (the
+        broker away, a bug here) is retried with backoff and the message is not acknowledged
+        meanwhile, so its offset is never committed past it.
+        """
         message = event.message
+        where = f"{stage}: {message.topic}[{message.partition}]@{message.offset}"
+        await retry_until_done(lambda: self._handle_once(message, stage, source, process, target), where, log)
+
+    async def _handle_once(self, message, stage: str, source: str, process: Callable, target: str | None) -> None:
         try:
             record = codec.decode(message.value, source)
+        except codec.DecodeError as exc:
+            return await self.reject(stage, exc, message, exc.reason)
+        try:
             with self.metrics.stage_seconds.labels(stage=stage).time():
                 result = await run_stage(process, record)
-            if target is not None and result is not None:
+        except Exception as exc:  # noqa: BLE001 - a stage's own failure on this input is poison
+            return await self.reject(stage, exc, message, getattr(exc, "reason", "stage-error"))
+        self.metrics.processed.labels(stage=stage).inc()
+        if target is not None and result is not None:
+            try:
                 await self.send(target, result, key=_key_text(message.key))
-            self.metrics.processed.labels(stage=stage).inc()
-        except Exception as exc:  # noqa: BLE001 - any failure of a stage is this message's fault
-            letter = dead_letter(stage, exc, topic=message.topic, payload=message.value, key=message.key,
-                                 partition=message.partition, offset=message.offset)
-            await self.send_dead_letter(letter, doc_id_of(message.value))
+            except OversizeMessage as exc:
+                await self.reject(stage, exc, message, exc.reason)
 
 
 async def run_stage(process: StageFunction, record: Record) -> Record | None:

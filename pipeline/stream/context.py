@@ -17,6 +17,7 @@ from newsflow.metrics import Metrics
 from newsflow.progress import Progress
 from newsflow.records import DeadLetter, Record
 from newsflow.sinks import Sink
+from newsflow.stream.stage_runner import StageRunner
 from newsflow.topics import TopicNames
 
 # A record in, a record out (None when the stage publishes itself); a plain function runs in
@@ -47,6 +48,18 @@ class AgentContext(Protocol):
     @property
     def metrics(self) -> Metrics: ...
 
+    def agent(self, base: str, *, name: str, **kwargs: Any) -> Callable:
+        """``app.agent`` on the topic ``base``; an agent dying of our own failure stops the worker (exit 1)."""
+        ...
+
+    def runner(self, stage: str, func: Callable) -> StageRunner:
+        """The killable child process that runs ``func`` with the per-message time budget."""
+        ...
+
+    async def reject(self, stage: str, exc: BaseException, message: Any, reason: str) -> None:
+        """Dead-letter a consumed message with ``reason`` (its fault)."""
+        ...
+
     def topic(self, base: str, *, compacting: bool | None = None) -> faust.TopicT:
         """The Faust topic for a base name from :mod:`newsflow.topics`."""
         ...
@@ -62,5 +75,6 @@ class AgentContext(Protocol):
     async def handle(self, event: faust.EventT, *, stage: str, source: str, process: StageFunction,
                      target: str | None) -> None:
         """Decode one message of ``source``, run ``process`` on it and send the result to
-        ``target`` (None: the stage publishes itself); any failure becomes a dead letter."""
+        ``target`` (None: the stage publishes itself); poison becomes a dead letter, anything
+        else is retried without acknowledging the message."""
         ...

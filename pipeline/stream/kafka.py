@@ -125,15 +125,13 @@ async def publish_replay(send, names: TopicNames, paths: Iterable[str | Path],
     for item in iter_documents(paths, max_bytes=MAX_VALUE_BYTES):
         if isinstance(item, RawDocument):
             doc = item
-            if progress is not None:
-                progress.expect(doc.id)
             refused = await _send_document(send, names, doc)
             if refused is None:
+                if progress is not None:  # once sent: a refused one is counted by the report alone
+                    progress.expect(doc.id)
                 report.published += 1
                 continue
             item = refused
-            if progress is not None:
-                progress.dead(doc.id)
         await send(names.dlq, None, codec.encode(replay_letter(item)))
         log.warning("replay: %s: %s", item.path, item.error)
         report.dead_lettered[item.reason] += 1
@@ -164,7 +162,8 @@ def replay_letter(problem: ReplayProblem):
         error += f" (payload: first {DEAD_LETTER_PAYLOAD_BYTES} of {len(payload)} bytes, " \
                  f"sha256 {hashlib.sha256(payload).hexdigest()})"
         payload = payload[:DEAD_LETTER_PAYLOAD_BYTES]
-    letter = dead_letter("replay", error, topic=problem.path, payload=payload, offset=problem.offset)
+    letter = dead_letter("replay", error, topic=problem.path, payload=payload, offset=problem.offset,
+                         reason=problem.reason)
     return dataclasses.replace(letter, error_type=problem.reason)
 
 

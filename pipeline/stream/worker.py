@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,19 @@ from newsflow.topics import TopicNames
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_DEAD_LETTERS = 0, 3
+# Exit codes of ``newsflow run`` (README, Operations): everything stored; a crash, a failed
+# store or no feed reachable; some documents dead-lettered or given up; interrupted.
+EXIT_OK, EXIT_FAILED, EXIT_DEAD_LETTERS, EXIT_INTERRUPTED = 0, 1, 3, 130
+
+
+class PipelineWorker(faust.Worker):
+    """Faust's worker, remembering which signal stopped it (mode exits 0 either way)."""
+
+    stopped_by: signal.Signals | None = None
+
+    def _schedule_shutdown(self, signal: signal.Signals) -> None:
+        self.stopped_by = self.stopped_by or signal
+        super()._schedule_shutdown(signal)
 
 
 @dataclass
@@ -68,12 +81,35 @@ def run(config: Config, options: RunOptions) -> int:
         if config.metrics_port:
             pipeline.metrics.serve(config.metrics_port)
         announce(config, bootstrap, sinks, options)
-        worker = faust.Worker(pipeline.app, loglevel=config.log_level.upper(), quiet=True,
-                              redirect_stdouts=False, loop=loop)
+        worker = PipelineWorker(pipeline.app, loglevel=config.log_level.upper(), quiet=True,
+                                redirect_stdouts=False, loop=loop)
         worker.spinner = None  # its escape codes mangle logs and the summary
-        with contextlib.suppress(SystemExit):
+        status = 0
+        try:
             worker.execute_from_commandline()
-        return outcome.get("code", EXIT_OK)
+        except SystemExit as exc:  # mode's way out: 1 when the worker itself crashed
+            status = exc.code if isinstance(exc.code, int) else 1
+        return exit_code(pipeline, worker, options, outcome, status)
+
+
+def exit_code(pipeline, worker: PipelineWorker, options: RunOptions, outcome: dict[str, int], status: int) -> int:
+    """The truth about the run: a crash is never hidden behind a signal or an idle stop."""
+    if pipeline.crash is not None or status:
+        say(options, f"newsflow run: the worker crashed ({pipeline.crash or worker.crash_reason or status!r})",
+            always=True)
+        return EXIT_FAILED
+    if "code" in outcome:  # reached idle (or found no feed): the task said how it went
+        return outcome["code"]
+    if worker.stopped_by == signal.SIGINT or (options.exit_when_idle and worker.stopped_by == signal.SIGTERM):
+        progress = pipeline.progress
+        if options.exit_when_idle:
+            say(options, f"interrupted: {progress.stored_everywhere()} of {len(progress.expected)} document(s) "
+                         "in every sink", always=True)
+        return EXIT_INTERRUPTED
+    if options.exit_when_idle:  # stopped before idle without a signal: something went wrong
+        say(options, "newsflow run: the worker stopped before everything was stored", always=True)
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 @contextlib.contextmanager
@@ -93,31 +129,50 @@ def add_replay_task(pipeline, options: RunOptions, outcome: dict[str, int]) -> N
 
     @pipeline.app.task
     async def replay_and_maybe_stop() -> None:
-        progress = pipeline.progress
-
-        async def send(topic, key, value):
-            await pipeline.topic(pipeline.names.base_of(topic)).send(key=key, value=value)
-
-        if options.replay:
-            replayed = await publish_replay(send, pipeline.names, options.replay, progress)
-            outcome["replay_dead_letters"] = sum(replayed.dead_lettered.values())
-            say(options, f"{replayed.describe()} into {pipeline.names.raw}")
-        if options.feed_polling == "once" and pipeline.fetcher is not None:
-            report = await pipeline.fetcher.poll(force=True)  # every feed once
-            say(options, f"polled {report.feeds_polled} feed(s) ({report.feeds_failed} failed): "
-                         f"{report.published} new article(s)")
-        if progress.report is not None:
-            progress.report({"event": "polled" if options.feed_polling == "once" else "ready"})
+        try:
+            code = await replay_then_wait(pipeline, options)
+        except Exception as exc:  # noqa: BLE001 - our own failure: the run must say so
+            log.exception("replay failed")
+            pipeline.crash = exc
+            os.kill(os.getpid(), signal.SIGTERM)
             return
-        progress.finish_replay()
-        if not options.exit_when_idle:
-            return
-        await progress.wait_idle()
-        dead = progress.dead_ids & progress.expected
-        outcome["code"] = EXIT_DEAD_LETTERS if dead or outcome.get("replay_dead_letters") else EXIT_OK
-        say(options, f"idle: {len(progress.expected) - len(dead)} document(s) in every sink"
-                     + (f", {len(dead)} dead-lettered (see `newsflow dlq list`)" if dead else ""))
-        os.kill(os.getpid(), signal.SIGTERM)  # the worker's own, orderly shutdown path
+        if code is not None:
+            outcome["code"] = code
+            os.kill(os.getpid(), signal.SIGTERM)  # the worker's own, orderly shutdown path
+
+
+async def replay_then_wait(pipeline, options: RunOptions) -> int | None:
+    """Publish the replay files, poll the feeds once (exit-when-idle), wait until idle;
+    returns the exit code once idle, None for a worker that keeps running."""
+    progress = pipeline.progress
+
+    async def send(topic, key, value):
+        await pipeline.send_bytes(pipeline.names.base_of(topic), key, value)
+
+    replay_lost: Counter = Counter()
+    if options.replay:
+        replayed = await publish_replay(send, pipeline.names, options.replay, progress)
+        replay_lost = replayed.dead_lettered
+        say(options, f"{replayed.describe()} into {pipeline.names.raw}")
+    if options.feed_polling == "once" and pipeline.fetcher is not None:
+        report = await pipeline.fetcher.poll(force=True)  # every feed once
+        say(options, f"polled {report.feeds_polled} feed(s) ({report.feeds_failed} failed): "
+                     f"{report.published} new article(s)")
+        if report.feeds_polled and report.feeds_failed == report.feeds_polled:
+            say(options, "newsflow run: no feed was reachable", always=True)
+            return EXIT_FAILED
+    if progress.report is not None:  # a supervised child: the supervisor waits for the group
+        progress.report({"event": "polled" if options.feed_polling == "once" else "ready"})
+        return None
+    progress.finish_replay()
+    if not options.exit_when_idle:
+        return None
+    await progress.wait_idle()
+    lost = progress.lost() + replay_lost
+    say(options, f"idle: {progress.stored_everywhere()} document(s) in every sink"
+                 + (f", {sum(lost.values())} not stored: " + ", ".join(f"{n} {why}" for why, n in sorted(lost.items()))
+                    + " (see `newsflow dlq list`)" if lost else ""), always=bool(lost))
+    return EXIT_DEAD_LETTERS if lost else EXIT_OK
 
 
 def add_orphan_watch(pipeline) -> None:
@@ -169,6 +224,8 @@ def add_shutdown(pipeline) -> None:
                 log.exception("closing sink %s failed", sink.name)
         if pipeline.fetcher is not None:
             await pipeline.fetcher.close()
+        for runner in pipeline.runners.values():
+            runner.stop()
 
 
 def announce(config: Config, bootstrap: str, sinks, options: RunOptions) -> None:
@@ -176,6 +233,7 @@ def announce(config: Config, bootstrap: str, sinks, options: RunOptions) -> None
     say(options, f"newsflow worker: {where} at {bootstrap}; sinks: {', '.join(s.name for s in sinks)}")
 
 
-def say(options: RunOptions, text: str) -> None:
-    if not options.quiet:
+def say(options: RunOptions, text: str, always: bool = False) -> None:
+    """A progress line on stderr (``always``: also under --quiet, for what went wrong)."""
+    if always or not options.quiet:
         print(text, file=sys.stderr, flush=True)

@@ -1,0 +1,31 @@
+"""Stage functions for tests of the killable stage runner (module level, so a child can import them)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+HANG_MARKER = "HANG-FOREVER"
+
+
+def echo(value):
+    return value
+
+
+def size_of(value):
+    return len(value.body) if hasattr(value, "body") else len(value)
+
+
+def fail(value):
+    raise ValueError(f"cannot handle {value!r}")
+
+
+def spin_on_marker(value):
+    """Loops forever when the value contains the marker (a CPU bomb), echoes it otherwise."""
+    while HANG_MARKER in str(value):
+        time.sleep(0.01)
+    return value
+
+
+def die(value):
+    os._exit(9)

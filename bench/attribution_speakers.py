@@ -64,7 +64,7 @@ def _content_spans(att: dict) -> list:
     return att.get("content_spans") or [att["content_span"]]
 
 
-def _pairs(text: str, gold: list[dict], pred: list[dict]) -> dict[int, dict]:
+def match_contents(text: str, gold: list[dict], pred: list[dict]) -> dict[int, dict]:
     """Gold index -> matched prediction (content overlap >= 0.5 both ways, greedy by Jaccard)."""
     gt = [_tokens(text, _content_spans(g)) for g in gold]
     pt = [_tokens(text, _content_spans(p)) for p in pred]
@@ -89,7 +89,7 @@ def resolution_score(docs: list[dict], preds: dict[str, list[dict]]) -> dict[str
     for doc in docs:
         gold = doc["attributions"]
         index = {id(g): i for i, g in enumerate(gold)}
-        matched = _pairs(doc["text"], gold, preds.get(doc["id"], []))
+        matched = match_contents(doc["text"], gold, preds.get(doc["id"], []))
         for att, full, resolved_needed in full_mentions(gold):
             pred = matched.get(index[id(att)])
             if pred is None:

@@ -10,7 +10,8 @@ records with character spans into ``text``.  The stages, one module each:
 4. ``frames``               direct quotes closed or opened by any verb, dash signatures;
 5. ``assemble``             keep the outermost attribution, attach follow-on and
    multi-paragraph quotes as fragments, label the kind;
-6. ``speakers``             resolve pronouns and "the official" to a full mention.
+6. ``model``                a learned filter drops candidates unlike PolNeAR attributions;
+7. ``speakers``             resolve pronouns and "the official" to a full mention.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from __future__ import annotations
 import re
 
 from ..records import Attribution
-from .assemble import assemble
+from .assemble import assemble, finish
+from .model import keep
 from .segment import segment
 
-ATTRIBUTOR_VERSION = "rules-1"
+ATTRIBUTOR_VERSION = "rules-2+filter-1"  # rules version + learned filter version
 
 __all__ = ["ATTRIBUTOR_VERSION", "find_attributions", "looks_english"]
 
@@ -47,4 +49,5 @@ def find_attributions(text: str) -> list[Attribution]:
     """Attribution relations in ``text``; [] for empty or non-English text."""
     if not text or not text.strip() or not looks_english(text):
         return []
-    return assemble(text, segment(text))
+    records = [r for r in assemble(text, segment(text)) if keep(r["features"])]
+    return finish(text, records)

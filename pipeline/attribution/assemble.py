@@ -13,6 +13,7 @@ from __future__ import annotations
 from ..records import Attribution
 from .clauses import Cand
 from .frames import colon_intro, dash_frame, fronted_frame, intro_frame, tail_frame
+from .model import features
 from .phrases import sentence_candidates
 from .segment import Paragraph, Tok
 from .speakers import np_left, resolve_all
@@ -141,11 +142,12 @@ def _record(para: Paragraph, cand: Cand, extra: list[tuple[int, int]]) -> dict:
     frags = sorted(_char_spans(toks, cand.content) + extra)  # content may be empty (colon intro)
     s_span = _char_spans(toks, [cand.source])[0] if cand.source else (0, 0)
     c_span = _char_spans(toks, [cand.cue])[0]
+    kind = _kind(toks, cand.content, 0) if not extra else _extra_kind(toks, cand)
     return {
         "source_span": s_span, "cue_span": c_span,
         "content_span": (frags[0][0], frags[-1][1]), "content_spans": frags,
-        "kind": _kind(toks, cand.content, 0) if not extra else _extra_kind(toks, cand),
-        "speech": cand.speech, "mention": _mention(toks, cand),
+        "kind": kind, "speech": cand.speech, "mention": _mention(toks, cand),
+        "features": features(toks, cand, kind, len(extra)),
     }
 
 
@@ -185,8 +187,8 @@ def _paragraph_cands(para: Paragraph, index: int) -> list[list[Cand]]:
     return out
 
 
-def assemble(text: str, paras: list[Paragraph]) -> list[Attribution]:
-    """Build the records for a segmented text."""
+def assemble(text: str, paras: list[Paragraph]) -> list[dict]:
+    """Candidate records (char spans, features) for a segmented text; see :func:`finish`."""
     records: list[dict] = []
     last_quoted: dict | None = None
     pending: tuple[Paragraph, Cand] | None = None
@@ -205,7 +207,7 @@ def assemble(text: str, paras: list[Paragraph]) -> list[Attribution]:
             last_quoted = rec if rec["kind"] != "indirect" else last_quoted
         if not (para.quotes and not para.quotes[-1].closed):
             last_quoted = None  # only an open quote carries into the next paragraph
-    return _finish(text, records)
+    return records
 
 
 def _paragraph_records(para: Paragraph, per_sentence: list[list[Cand]], taken: set[int]) -> list[dict]:
@@ -256,7 +258,8 @@ def _continues_quote(paras: list[Paragraph], index: int) -> bool:
     return all(_quote_sentence(para.toks, lo, hi) is not None for lo, hi in para.sentences)
 
 
-def _finish(text: str, records: list[dict]) -> list[Attribution]:
+def finish(text: str, records: list[dict]) -> list[Attribution]:
+    """Attributions for the records, in content order (``records`` is sorted the same way)."""
     records.sort(key=lambda r: r["content_span"])
     sources = [text[slice(*r["source_span"])] for r in records]
     order = sorted(range(len(records)), key=lambda i: min(records[i]["cue_span"][0], records[i]["content_span"][0]))

@@ -1,0 +1,86 @@
+"""A learned filter over the rule candidates: keep the ones that look like PolNeAR attributions.
+
+The rules propose candidates with high recall on their shapes but let some
+non-attributions through ("a program called Sandy Hook Promise", "270 pledged
+delegates", "sought to bolster").  A logistic regression over a few lexical
+features of each candidate (cue words, shape, first words of source and
+content, lengths) scores them; candidates under the threshold are dropped.
+
+The weights are trained by ``bench/train_attribution.py`` from the PolNeAR
+train split only (fixed order, no randomness) and shipped as package data
+(``filter_model.json``: feature names and weights, no text).  Inference is
+a dictionary look-up per feature.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+
+from .clauses import Cand
+from .segment import Tok
+from .speakers import PRONOUNS
+
+MODEL_FILE = "filter_model.json"
+
+
+def _bucket(n: int) -> str:
+    return "1" if n <= 1 else "2-3" if n <= 3 else "4-7" if n <= 7 else "8-15" if n <= 15 else "16+"
+
+
+def _shape(tok: Tok) -> str:
+    if tok.kind == "q":
+        return "Q"
+    if tok.kind == "p":
+        return "P"
+    if tok.low in PRONOUNS:
+        return "pron"
+    return "Cap" if tok.text[0].isupper() else "low"
+
+
+def features(toks: list[Tok], cand: Cand, kind: str, n_extra: int) -> list[str]:
+    """Binary features of one candidate (``n_extra``: quote fragments attached to it)."""
+    cue = " ".join(t.low for t in toks[cand.cue[0]:cand.cue[1] + 1])
+    out = ["bias", "pat=" + cand.pattern, "cue=" + cue, "kind=" + kind, "cue_pat=" + cue + "|" + cand.pattern,
+           "pat_kind=" + cand.pattern + "|" + kind, "extra=" + _bucket(n_extra)]
+    before = toks[cand.cue[0] - 1] if cand.cue[0] > 0 else None
+    out.append("prev=" + (before.low if before is not None and before.kind == "w" else _shape(before) if before else "^"))
+    if cand.source is None:
+        out.append("src=none")
+    else:
+        a, b = cand.source
+        first, last = toks[a], toks[b]
+        out += ["src1=" + first.low, "srcN=" + last.low, "src_shape=" + _shape(first) + "|" + _shape(last),
+                "src_len=" + _bucket(b - a + 1), "src_pat=" + _shape(first) + "|" + cand.pattern]
+    if not cand.content:
+        out.append("content=none")
+        return out
+    a, _ = cand.content[0]
+    head = toks[a]
+    words = sum(e - s + 1 for s, e in cand.content)
+    c1 = head.low if head.kind == "w" else _shape(head)
+    out += ["c1=" + c1, "cue_c1=" + cue + "|" + c1, "c_len=" + _bucket(words), "c_shape=" + _shape(head),
+            "frags=" + _bucket(len(cand.content)), "c_len_pat=" + _bucket(words) + "|" + cand.pattern]
+    return out
+
+
+@lru_cache(maxsize=1)
+def load() -> tuple[dict[str, float], float]:
+    """The committed weights and the logit threshold (package data, read once)."""
+    try:
+        raw = resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}, -math.inf  # no model yet: keep every candidate
+    data = json.loads(raw)
+    return data["weights"], data["threshold"]
+
+
+def logit(feats: list[str], weights: dict[str, float]) -> float:
+    return sum(weights.get(f, 0.0) for f in feats)
+
+
+def keep(feats: list[str]) -> bool:
+    weights, threshold = load()
+    return not weights or logit(feats, weights) >= threshold

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 import orjson
 
 from newsflow import schemas
 from newsflow.records import Record
 from newsflow.topics import TOPIC_RECORDS
-
-R = TypeVar("R", bound=Record)
 
 
 class DecodeError(ValueError):

@@ -5,7 +5,7 @@ Typical use (an agent wraps this; tests call it directly)::
     settings = FetchSettings(contact_url="https://example.org/bot")
     async with FeedCrawler(load_feeds("feeds.toml"), publish, settings,
                            states=saved_states, on_state=save_state) as crawler:
-        await crawler.run_forever(stop_event)
+        report = await crawler.poll_once()  # the worker's leader calls this on a timer
 """
 
 from ..config import FetchSettings

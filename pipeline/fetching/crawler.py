@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -37,7 +36,6 @@ StateHook = Callable[[FeedState], Awaitable[None] | None]
 
 # Worth another try next poll; anything else (404, robots, too large...) is final.
 TRANSIENT = {"timeout", "connection_error", "truncated", "server_error", "rate_limited"}
-IDLE_SLEEP_CAP = 60.0  # wake at least this often so feed-list changes are picked up
 
 
 class SeenStore(Protocol):
@@ -150,60 +148,6 @@ class FeedCrawler:
         await asyncio.gather(*(bounded(state) for state in targets))
         self._add_to_totals(report)
         return report
-
-    async def run_forever(self, stop: asyncio.Event | None = None) -> None:
-        """Poll feeds as they fall due until ``stop`` is set.
-
-        Each feed poll is its own task, so a feed whose host is slow (long
-        crawl-delay, many articles) never holds back feeds that fall due meanwhile.
-        Running totals are kept in ``self.totals``.
-        """
-        await self.client.open()
-        stop = stop or asyncio.Event()
-        running: dict[str, asyncio.Task[None]] = {}
-        try:
-            while not stop.is_set():
-                self._launch_due(running)
-                await self._wait_for_work(stop, running)
-                self._reap(running)
-        finally:
-            for task in running.values():
-                task.cancel()
-            await asyncio.gather(*running.values(), return_exceptions=True)
-
-    def _launch_due(self, running: dict[str, asyncio.Task[None]]) -> None:
-        """Start a poll task for each due feed not already being polled (bounded)."""
-        for state in self.due():
-            if len(running) >= self.settings.max_feeds_in_flight:
-                break
-            if state.feed_url not in running:
-                report = PollReport()
-                task = asyncio.create_task(self._poll_feed(state, report))
-                task.add_done_callback(functools.partial(self._report_done, report))
-                running[state.feed_url] = task
-
-    async def _wait_for_work(self, stop: asyncio.Event, running: dict[str, asyncio.Task[None]]) -> None:
-        """Sleep until stop, a finished poll, or the next idle feed falls due."""
-        idle = [s.next_due for url, s in self.states.items() if url not in running]
-        pause = min(idle, default=self.clock() + IDLE_SLEEP_CAP) - self.clock()
-        if len(running) >= self.settings.max_feeds_in_flight:
-            pause = IDLE_SLEEP_CAP  # full: only a finishing poll can make room
-        stopper = asyncio.create_task(stop.wait())
-        try:
-            await asyncio.wait([stopper, *running.values()], return_when=asyncio.FIRST_COMPLETED,
-                               timeout=max(0.0, min(IDLE_SLEEP_CAP, pause)))
-        finally:
-            stopper.cancel()
-
-    def _reap(self, running: dict[str, asyncio.Task[None]]) -> None:
-        """Forget finished poll tasks (``_poll_feed`` logs its own failures)."""
-        for url in [u for u, t in running.items() if t.done()]:
-            task = running.pop(url)
-            if not task.cancelled() and task.exception() is not None:
-                log.error("feed %s: poll crashed", url, exc_info=task.exception())
-
-    def _report_done(self, report: PollReport, _task: asyncio.Task) -> None:
-        self._add_to_totals(report)
 
     def _add_to_totals(self, report: PollReport) -> None:
         """Accumulate a report into ``self.totals``."""

@@ -72,11 +72,6 @@ def fingerprint(text: str) -> str:
     return f"{Simhash(text).hash:016x}"
 
 
-def similarity(a: str, b: str) -> float:
-    """Share of equal bits between two hex fingerprints (1.0 = identical)."""
-    return 1.0 - bin(int(a, 16) ^ int(b, 16)).count("1") / 64
-
-
 class NearDuplicates:
     """Remembers recent fingerprints and says which earlier document one resembles.
 

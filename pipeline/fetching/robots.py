@@ -90,10 +90,6 @@ class RobotsCache:
         self._pending: dict[str, asyncio.Future[RobotFileParser]] = {}
         self._unavailable: set[str] = set()  # origins whose robots.txt could not be read
 
-    async def allowed(self, url: str) -> bool:
-        """May our user agent fetch ``url`` now?  (Always True when robots are not obeyed.)"""
-        return await self.verdict(url) == "allowed"
-
     async def verdict(self, url: str) -> str:
         """``"allowed"``, ``"disallowed"``, or ``"unavailable"`` (robots.txt unreadable: retry later)."""
         if not self.settings.obey_robots:

@@ -38,10 +38,6 @@ class NoBrokerError(RuntimeError):
     """No broker configured and no running embedded broker found."""
 
 
-def address_file(config: Config) -> Path:
-    return broker.address_path(config.data_dir)
-
-
 def resolve_bootstrap(config: Config) -> str:
     """``--broker``, else the embedded broker of a ``newsflow run`` alive in this data folder."""
     if config.broker:

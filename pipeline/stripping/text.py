@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from newsflow.records import Removal
 from newsflow.stripping import lexicon as lx
-from newsflow.stripping.lines import LineVerdict, classify_lines
+from newsflow.stripping.lines import LineVerdict
 from newsflow.stripping.rules import alt
 
 _CAPTION_MAX = 250
@@ -99,10 +99,3 @@ def assemble(verdicts: list[LineVerdict]) -> Parts:
         elif v.reason == "tags":
             parts.tags.extend(t for t in parse_tags(v.text, body) if t not in parts.tags)
     return parts
-
-
-def strip_text(text: str) -> tuple[str | None, Parts]:
-    """Plain-text path: title from the first line, the rest classified and assembled."""
-    title, lines = split_text(text)
-    verdicts = mark_captions(classify_lines(lines, title))
-    return title, assemble(verdicts)

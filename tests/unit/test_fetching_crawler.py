@@ -275,44 +275,6 @@ async def test_warc_written_and_read_back(server, tmp_path):
     assert server.url("/robots.txt") in everything and len(everything) == len(records) + 1
 
 
-async def test_run_forever_stops_on_event(server):
-    add_articles(server, ["/r/1"])
-    server.add("/rss", Route(rss_feed([{"link": "{base}/r/1", "title": "1"}]), content_type=RSS))
-    stop = asyncio.Event()
-    sink = Sink()
-
-    async def publish(doc):
-        await sink(doc)
-        stop.set()
-
-    async with FeedCrawler([server.url("/rss")], publish, SETTINGS) as crawler:
-        await asyncio.wait_for(crawler.run_forever(stop), timeout=10)
-    assert len(sink.docs) == 1
-
-
-async def test_run_forever_keeps_polling_fast_feeds_while_a_slow_host_works(server):
-    add_articles(server, ["/slow/1"], host=0, delay=1.5)
-    add_articles(server, ["/b/1", "/b/2"], host=1)
-    server.add("/rss", Route(rss_feed([{"link": "{base}/slow/1", "title": "slow"}]), content_type=RSS),
-               host=0)
-    one = rss_feed([{"link": "{base}/b/1", "title": "b1"}])
-    two = rss_feed([{"link": "{base}/b/2", "title": "b2"}, {"link": "{base}/b/1", "title": "b1"}])
-    server.add("/rss", Route(one, content_type=RSS), Route(two, content_type=RSS), host=1)
-    stop, sink = asyncio.Event(), Sink()
-
-    async def publish(doc):
-        await sink(doc)
-        if len(sink.docs) == 3:
-            stop.set()
-
-    settings = SETTINGS.replace(min_poll_interval=0.1, default_poll_interval=0.1)
-    feeds = [server.url("/rss", 0), FeedSpec(server.url("/rss", 1), interval=0.2)]
-    async with FeedCrawler(feeds, publish, settings) as crawler:
-        await asyncio.wait_for(crawler.run_forever(stop), timeout=10)
-        assert crawler.totals.published == 3
-    assert [d.title for d in sink.docs] == ["b1", "b2", "slow"]
-
-
 async def test_syndicated_copy_is_published_and_marked_as_near_duplicate(server):
     wire = text_for(7)
     server.add("/a/wire", Route(article_html("Storm hits coast", wire)))

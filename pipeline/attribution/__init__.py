@@ -19,11 +19,14 @@ from __future__ import annotations
 import re
 
 from ..records import Attribution
+from ..versions import package_version
 from .assemble import assemble, finish
 from .model import keep
 from .segment import segment
 
-ATTRIBUTOR_VERSION = "rules-2+filter-1"  # rules version + learned filter version
+# The rules' base version, plus a hash of every module and of the learned filter's weights
+# (filter_model.json): any change of a rule, lexicon or weight changes it.
+ATTRIBUTOR_VERSION = package_version("rules-2", __name__)
 
 __all__ = ["ATTRIBUTOR_VERSION", "find_attributions", "looks_english"]
 

@@ -17,8 +17,9 @@ from newsflow.stripping.site_memory import SiteBoilerplateMemory
 from newsflow.stripping.text import Parts, assemble, mark_captions, split_text
 from newsflow.urls import canonical_url
 from newsflow.urls import site_key as site_of
+from newsflow.versions import package_version
 
-STRIPPER_VERSION = "1.0.0"
+STRIPPER_VERSION = package_version("1.0.0", "newsflow.stripping")  # plus a hash of its rules and lexicons
 
 
 def _is_html(document: str | bytes, content_type: str | None) -> bool:

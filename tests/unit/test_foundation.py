@@ -310,3 +310,35 @@ def test_one_html_sniffer_and_clock():
     assert not looks_like_html("Title\n\nBody <b>bold</b>")
     stamp = now_iso()
     assert stamp.endswith("Z") and len(stamp) == len("2026-01-01T00:00:00.000Z")
+
+
+# --- versions ----------------------------------------------------------------------------------
+
+def test_stage_versions_are_base_plus_content_hash():
+    import re
+
+    from newsflow.attribution import ATTRIBUTOR_VERSION
+    from newsflow.stripping import STRIPPER_VERSION
+    from newsflow.versions import package_version
+
+    assert re.fullmatch(r"rules-\d+\+[0-9a-f]{8}", ATTRIBUTOR_VERSION)
+    assert re.fullmatch(r"1\.0\.0\+[0-9a-f]{8}", STRIPPER_VERSION)
+    assert package_version("1.0.0", "newsflow.stripping") == STRIPPER_VERSION
+
+
+def test_changing_a_rule_files_bytes_changes_the_version(tmp_path, monkeypatch):
+    from newsflow.versions import content_version, package_version
+
+    sources = [(p.name, p.read_bytes()) for p in (REPO / "pipeline" / "stripping").glob("*.py")]
+    edited = [(n, data + b"\n# one more rule\n" if n == "lexicon.py" else data) for n, data in sources]
+    assert content_version("1.0.0", sources) == content_version("1.0.0", list(reversed(sources)))
+    assert content_version("1.0.0", sources) != content_version("1.0.0", edited)
+
+    package = tmp_path / "rulepkg"
+    (package / "data").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "data" / "words.txt").write_text("said\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = package_version("rules-1", "rulepkg")
+    (package / "data" / "words.txt").write_text("said\ntold\n")
+    assert package_version("rules-1", "rulepkg") != before

@@ -228,6 +228,42 @@ def test_docker_compose_names_the_documented_services_and_settings():
     build_config(environ={k: str(v) for k, v in worker_env.items()})  # the compose settings are valid
 
 
+def test_compose_listeners_ports_health_and_scaling():
+    services = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
+    kafka, postgres, worker = services["kafka"], services["postgres"], services["newsflow"]
+    env = kafka["environment"]
+    listeners = dict(item.split("://") for item in env["KAFKA_ADVERTISED_LISTENERS"].split(","))
+    assert listeners["INTERNAL"] == "kafka:9092"  # inside the compose network, what the worker uses
+    host_port = listeners["EXTERNAL"].rsplit(":", 1)[1]
+    assert listeners["EXTERNAL"].startswith("localhost:") and f"EXTERNAL://:{host_port}" in env["KAFKA_LISTENERS"]
+    assert any(p.endswith(f"{host_port}:{host_port}") for p in kafka["ports"])  # published to the host
+    assert env["KAFKA_INTER_BROKER_LISTENER_NAME"] == "INTERNAL"
+    protocols = dict(item.split(":") for item in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    assert {"INTERNAL", "EXTERNAL", "CONTROLLER"} <= set(protocols)
+    # PostgreSQL must not clash with a server on the host's 5432.
+    assert all(p.split(":")[-2] != "5432" for p in postgres.get("ports", []))
+    for service in (kafka, postgres):
+        assert service["healthcheck"]["test"]
+    assert {name: dep["condition"] for name, dep in worker["depends_on"].items()} == \
+        {"kafka": "service_healthy", "postgres": "service_healthy"}
+    assert "container_name" not in worker and "ports" not in worker  # `--scale newsflow=N`
+    assert worker["build"] == "." and worker["command"] == ["run"]
+
+
+def test_dockerfile_installs_the_wheel_as_a_non_root_user():
+    lines = [l.strip() for l in (REPO / "Dockerfile").read_text().splitlines() if l.strip() and not l.startswith("#")]
+    froms = [l for l in lines if l.startswith("FROM ")]
+    assert froms and all("python:3.11-slim" in l for l in froms)
+    assert any("pip wheel" in l and "--no-deps" in l for l in lines)
+    assert any("pip install" in l and ".whl" in l for l in lines)
+    final = lines[lines.index(froms[-1]):]
+    user = [l for l in final if l.startswith("USER ")]
+    assert user and user[-1] not in ("USER root", "USER 0")
+    assert 'ENTRYPOINT ["newsflow"]' in final
+    copied = {l.split()[1].rstrip("/") for l in lines if l.startswith("COPY ") and "--from" not in l}
+    assert {"pipeline", "agents", "schemas", "pyproject.toml"} <= copied  # what the wheel is built from
+
+
 def test_ci_runs_the_readme_test_command():
     command = [l for l in (REPO / ".ci/run").read_text().splitlines() if l and not l.startswith("#")][-1]
     assert command in (REPO / "README.md").read_text()

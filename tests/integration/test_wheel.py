@@ -68,4 +68,4 @@ def test_wheel_prints_schemas_and_runs_the_seed_end_to_end(installed, tmp_path):
     assert article["title"].startswith("Senior defense official")
     assert len(article["paragraphs"]) > 5
     speakers = {a["speaker"] for a in record["attributions"] if a["speaker"]}
-    assert speakers and record["attributor_version"].startswith("rules-1+")
+    assert speakers and "+" in record["attributor_version"]

@@ -26,7 +26,7 @@ TOPIC_RECORDS: dict[str, type[Record]] = {
 }
 INTERNAL_TOPICS = (FEED_STATE,)
 ALL_TOPICS = (*TOPIC_RECORDS, *INTERNAL_TOPICS)
-REPLAYABLE = (RAW, CLEAN, ENRICHED)  # where a dead letter may be re-published after a fix
+REPLAYABLE = (RAW, CLEAN, ENRICHED, LINKS)  # where a dead letter may be re-published after a fix (links: given up)
 
 
 @dataclass(frozen=True)

@@ -101,8 +101,14 @@ def test_a_link_that_keeps_failing_is_given_up_after_its_age_and_dead_lettered(t
                 return [letter for letter in letters if letter["error_type"] == "given-up"]
 
             (letter,) = wait_for(given_up, 60, what="the given-up dead letter")
+            assert letter["stage"] == "fetcher" and orjson.loads(letter["payload"])["url"] == web.url("/down")
+            assert "given up after" in letter["error"] and "server_error" in letter["error"]
+            assert len(web.hits("/down")) >= 3  # tried several times, with its backoff, before giving up
+
+            web.add("/down", Route(article_html("Back up", story(marker, 2))))  # the host is back
+            resent = run_cli("dlq", "replay", "--stage", "fetcher", "--broker", broker.bootstrap,
+                             "--topic-prefix", prefix)
+            assert resent.returncode == 0 and "re-published 1 dead letter(s)" in resent.stderr, resent.stderr
+            wait_for(lambda: web.url("/down") in stored_urls(worker, out, log), 60, what="the link sent round again")
         finally:
             stop(worker)
-        assert letter["stage"] == "fetcher" and orjson.loads(letter["payload"])["url"] == web.url("/down")
-        assert "given up after" in letter["error"] and "server_error" in letter["error"]
-        assert len(web.hits("/down")) >= 3  # tried several times, with its backoff, before giving up

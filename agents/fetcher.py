@@ -109,8 +109,9 @@ class Fetcher:
         log.warning("link %s: %s", link.url, reason)
         (await self.get_crawler()).stats.count("crawl", "given_up")
         letter = dead_letter("fetcher", reason, topic=self.ctx.names.links, payload=orjson.dumps(link.to_dict()),
-                             key=site_key(link.url))
+                             key=site_key(link.url), reason=GIVEN_UP)
         await self.ctx.send_dead_letter(dataclasses.replace(letter, error_type=GIVEN_UP), None)
+        self.ctx.progress.gave_up(GIVEN_UP)  # the run's exit code counts it
 
     async def send_due_links(self) -> None:
         """Send pending links whose next try has come round again (once per scheduled try)."""

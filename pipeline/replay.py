@@ -118,7 +118,7 @@ def _within(doc: RawDocument, max_bytes: int, offset: int | None) -> RawDocument
     where = f" at offset {offset}" if offset is not None else ""
     return ReplayProblem(str(doc.source_path), f"document {doc.id} is {size} bytes encoded, over the limit of "
                          f"{max_bytes}; body sha256 {hashlib.sha256(body).hexdigest()}, {len(body)} bytes; "
-                         f"re-read it from {doc.source_path}{where}", body[:65536], offset, "oversize")
+                         f"re-read it from {doc.source_path}{where}", body, offset, "oversize")
 
 
 def _located(paths: Iterable[str | Path]) -> Iterator[tuple[int | None, RawDocument | ReplayProblem]]:

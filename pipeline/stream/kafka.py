@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import logging
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
@@ -142,24 +141,16 @@ async def _send_document(send, names: TopicNames, doc: RawDocument) -> ReplayPro
     except MessageSizeTooLargeError as exc:
         return ReplayProblem(str(doc.source_path), f"document {doc.id} of {len(value)} bytes refused by the "
                              f"broker: {exc}; re-read it from {doc.source_path}",
-                             doc.body.encode("utf-8", "surrogatepass")[:DEAD_LETTER_PAYLOAD_BYTES],
+                             doc.body.encode("utf-8", "surrogatepass"),
                              reason="oversize")
     return None
 
 
-DEAD_LETTER_PAYLOAD_BYTES = 64 * 1024  # the head of a big record is enough to see what it was
-
-
 def replay_letter(problem: ReplayProblem):
-    """The dead letter for a replay problem: reason as its type, file and offset as its origin."""
-    payload = problem.payload if isinstance(problem.payload, bytes) else problem.payload.encode("utf-8", "replace")
-    error = problem.error
-    if len(payload) > DEAD_LETTER_PAYLOAD_BYTES:
-        error += f" (payload: first {DEAD_LETTER_PAYLOAD_BYTES} of {len(payload)} bytes, " \
-                 f"sha256 {hashlib.sha256(payload).hexdigest()})"
-        payload = payload[:DEAD_LETTER_PAYLOAD_BYTES]
-    letter = dead_letter("replay", error, topic=problem.path, payload=payload, offset=problem.offset,
-                         reason=problem.reason)
+    """The dead letter for a replay problem: its reason, the file as its topic and the record's offset
+    (a big payload is cut by ``dead_letter``, with its size and sha256; the file still holds it)."""
+    letter = dead_letter("replay", problem.error, topic=problem.path, payload=problem.payload,
+                         offset=problem.offset, reason=problem.reason)
     return dataclasses.replace(letter, error_type=problem.reason)
 
 

@@ -143,7 +143,7 @@ def test_oversize_documents_become_problems_with_size_sha256_and_location(tmp_pa
     (problem,) = problems
     assert problem.reason == "oversize" and problem.offset == 2
     assert hashlib.sha256(big.encode()).hexdigest() in problem.error and "50000 bytes" in problem.error
-    assert str(tmp_path / "big.jsonl") in problem.error and len(problem.payload) <= 65536
+    assert str(tmp_path / "big.jsonl") in problem.error
 
 
 def test_canonical_link_search_is_fast_on_a_crafted_page():
@@ -180,6 +180,8 @@ def test_publish_replay_sends_documents_and_dead_letters_with_counts(tmp_path):
     assert all(len(v) < 256 * 1024 for _, v in sent if _ == "news.dlq")  # every dead letter fits
     oversize = next(letter for letter in letters if letter["error_type"] == "oversize")
     assert oversize["topic"].endswith("big.txt") and "sha256" in oversize["error"]
+    assert oversize["reason"] == "oversize" and oversize["payload_truncated"]
+    assert oversize["payload_size"] > 9 * 1024 * 1024 and len(oversize["payload_sha256"]) == 64
     assert [t for t, _ in sent].count("news.raw") == 1
 
 

@@ -22,6 +22,7 @@ import logging
 import time
 from pathlib import Path
 
+import faust
 import orjson
 
 from newsflow.deadletter import dead_letter
@@ -98,7 +99,9 @@ class Fetcher:
         if record is not None:
             if key not in self.pending:
                 self.ctx.progress.link_sent(link.url)  # in flight until fetched or given up
-            self.pending[key] = orjson.dumps(record.to_dict())
+            event = faust.current_event()  # the link's partition: its table entry lives there too
+            partition = event.message.partition if event is not None else None
+            self.pending[key] = orjson.dumps({**record.to_dict(), "partition": partition})
             log.info("link %s pending (try %d failed: %s); next try in %.0f s", link.url, record.attempts, error,
                      record.next_attempt - now)
             return
@@ -115,15 +118,23 @@ class Fetcher:
 
     async def send_due_links(self) -> None:
         """Send pending links whose next try has come round again (once per scheduled try)."""
-        now = time.time()
+        now, mine = time.time(), self.active_partitions()
         for key, value in list(self.pending.items()):
-            record = PendingLink.from_dict(_loads(value))
+            stored = _loads(value)
+            record = PendingLink.from_dict(stored)
             if record is None or not record.due(now) or self.sent_for.get(key) == record.next_attempt:
                 continue
+            if stored.get("partition") not in (None, *mine):
+                continue  # a standby copy: the partition's active owner sends it
             self.sent_for[key] = record.next_attempt
             await self.send_link(Link.from_dict({**record.link, "attempt": record.attempts}))
         for key in [k for k in self.sent_for if k not in self.pending]:
             del self.sent_for[key]
+
+    def active_partitions(self) -> set[int]:
+        """The news.links partitions this worker owns now (the table holds standby copies too)."""
+        topic = self.ctx.names.links
+        return {tp.partition for tp in self.ctx.app.assignor.assigned_actives() if tp.topic == topic}
 
     async def save_state(self, state: FeedState) -> None:
         await self.ctx.topic(FEED_STATE).send(key=state.feed_url.encode(),

@@ -24,9 +24,10 @@ from pathlib import Path
 
 import faust
 import orjson
+from faust.streams import current_event
 
 from newsflow.deadletter import dead_letter
-from newsflow.fetching import FeedCrawler, FeedEntry, FeedState, FetchStats, load_feeds
+from newsflow.fetching import FeedCrawler, FeedEntry, FeedState, FetchStats, SeenUrls, load_feeds
 from newsflow.fetching.pending import PendingLink, after_failure, give_up_reason
 from newsflow.records import Link
 from newsflow.stream.context import AgentContext
@@ -37,6 +38,7 @@ from newsflow.urls import canonical_url, site_key
 log = logging.getLogger(__name__)
 
 PENDING_TABLE = "pending-links"
+SEEN_TABLE = "seen-urls"  # canonical URL -> when it was fetched (changelog: a compacted topic)
 PENDING_TICK = 1.0  # seconds between looks for pending links that fell due
 GIVEN_UP = "given-up"
 
@@ -53,13 +55,63 @@ def entry_of(link: Link) -> FeedEntry:
                      feed_title=link.feed_title, feed_url=link.feed_url)
 
 
+class TableSeenUrls:
+    """The seen-URL store, persisted in a Faust table so a restarted or rebalanced worker keeps it.
+
+    Keys are canonical URLs; a write goes to the changelog partition of the news.links
+    event being handled (links are keyed by host), so the owner of a host's partition
+    holds every URL of that host.  Bounded like ``SeenUrls`` (count and age), per
+    partition: an in-memory index per partition, rebuilt from the table on the partition's
+    first write here, says what to forget, and the forgotten keys are deleted from the
+    table in the same partition.  Reads outside a link (the leader's poll) see only the
+    partitions this process owns; an unknown URL is handed off and its owner decides.
+    """
+
+    def __init__(self, table, max_size: int, max_age: float, partitions: int, clock=time.time) -> None:
+        self.table, self.clock = table, clock
+        self.max_size, self.max_age = max(1, max_size // partitions), max_age
+        self.index: dict[int, SeenUrls] = {}
+
+    def should_fetch(self, canonical_url: str, updated: str | None) -> bool:
+        saved = self.table.get(canonical_url.encode())
+        if saved is None:
+            return True
+        value = orjson.loads(saved)
+        if self.clock() - value["at"] > self.max_age:
+            return True
+        return bool(updated) and updated != value["updated"]
+
+    def remember(self, canonical_url: str, updated: str | None) -> None:
+        event = current_event()
+        if event is None:  # not inside a link's processing: no partition to persist it under
+            return
+        partition, now = event.message.partition, self.clock()
+        for url in self.partition_index(partition).remember(canonical_url, updated, now):
+            self.table.pop(url.encode(), None)
+        self.table[canonical_url.encode()] = orjson.dumps({"updated": updated or "", "at": now, "p": partition})
+
+    def partition_index(self, partition: int) -> SeenUrls:
+        if partition not in self.index:
+            index = self.index[partition] = SeenUrls(self.max_size, self.max_age, self.clock)
+            rows = [(orjson.loads(v), k.decode()) for k, v in self.table.items()]
+            for value, url in sorted((r for r in rows if r[0].get("p") == partition), key=lambda r: r[0]["at"]):
+                for gone in index.remember(url, value["updated"], value["at"]):
+                    self.table.pop(gone.encode(), None)
+        return self.index[partition]
+
+    def forget_partitions(self, *args, **kwargs) -> None:
+        """After a rebalance the indexes are rebuilt: another worker may have written meanwhile."""
+        self.index.clear()
+
+
 class Fetcher:
     """This process's crawler (created on first use, feed state restored from Kafka)."""
 
-    def __init__(self, ctx: AgentContext, bootstrap: str, feeds: Path) -> None:
+    def __init__(self, ctx: AgentContext, bootstrap: str, feeds: Path, seen: TableSeenUrls | None = None) -> None:
         self.ctx = ctx
         self.feeds = feeds
         self.bootstrap = bootstrap
+        self.seen = seen
         self.crawler: FeedCrawler | None = None
         self.pending = ctx.app.Table(PENDING_TABLE, partitions=ctx.config.partitions, key_type=bytes,
                                      value_type=bytes)  # canonical URL -> PendingLink JSON
@@ -156,7 +208,8 @@ class Fetcher:
             config = self.ctx.config
             self.crawler = FeedCrawler(load_feeds(self.feeds), self.publish, config.fetch,
                                        states=await self.restore_states(), on_state=self.save_state,
-                                       stats=FetchStats(self.ctx.metrics.registry), hand_off=self.hand_off)
+                                       stats=FetchStats(self.ctx.metrics.registry), hand_off=self.hand_off,
+                                       seen=self.seen)
             await self.crawler.__aenter__()
         return self.crawler
 
@@ -177,7 +230,11 @@ class Fetcher:
 def register(ctx: AgentContext, bootstrap: str, feeds: Path, *, continuous: bool) -> Fetcher:
     """The link-fetching agent, the state topic, and with ``continuous`` the leader's poll timer."""
     ctx.topic(FEED_STATE, compacting=True)
-    fetcher = Fetcher(ctx, bootstrap, feeds)
+    fetch = ctx.config.fetch
+    table = ctx.app.Table(SEEN_TABLE, partitions=ctx.config.partitions, key_type=bytes, value_type=bytes)
+    seen = TableSeenUrls(table, fetch.max_seen_urls, fetch.max_seen_age, ctx.config.partitions)
+    ctx.app.on_partitions_revoked.connect(seen.forget_partitions)
+    fetcher = Fetcher(ctx, bootstrap, feeds, seen)
 
     # Many links in flight at once: the crawler's host scheduler keeps each host polite.
     @ctx.agent(LINKS, name="link-fetcher",

@@ -36,7 +36,7 @@ class SiteMemoryTable:
     def __init__(self, table, runner, memory: SiteBoilerplateMemory | None = None) -> None:
         self.table = table
         self.runner = runner
-        self.memory = memory or SiteBoilerplateMemory()
+        self.memory = memory if memory is not None else SiteBoilerplateMemory()
         self.saved_at: dict[str, float] = {}
 
     def load(self, site: str) -> None:
@@ -66,7 +66,14 @@ class SiteMemoryTable:
         if site is not None and learnt is not None:
             self.memory.load_site(site, learnt)
             self.save(site)
+            self.forget_evicted()
         return article
+
+    def forget_evicted(self) -> None:
+        """Delete the sites the learner's LRU dropped, so the table stays as bounded as the learner."""
+        for site in self.memory.drain_evicted():
+            self.table.pop(site.encode(), None)
+            self.saved_at.pop(site, None)
 
 
 WARM_UP_PAGE = "<html><body><article><h1>Warm-up</h1><p>The stripper loads its models now.</p></article></body></html>"

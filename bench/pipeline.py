@@ -354,7 +354,7 @@ async def trickle(client, store, worker: subprocess.Popen, count: int = 5, gap: 
 async def run_through(bootstrap: str, store, worker: subprocess.Popen, docs: list[RawDocument]) -> dict:
     """Readiness probe, the timed run, then idle-latency probes; returns the times measured."""
     await ensure_topics(bootstrap, NAMES, 1)
-    client = producer(bootstrap)
+    client = producer(bootstrap, os.environ.get("NEWSFLOW_COMPRESSION", "zstd"))
     await client.start()
     try:
         await publish(client, [probe := probe_doc("Readiness probe")])
@@ -437,10 +437,20 @@ def codec_costs(records_by_topic: dict[str, list]) -> tuple[list[float], list[fl
     return decode, validate
 
 
-def stage_rows(docs: list[RawDocument]) -> list[str]:
-    """In-process cost on one core: strip, enrich, and the decoding the worker does per message."""
+def stage_seconds(docs: list[RawDocument]) -> tuple[list[float], list[float]]:
+    """Seconds per document of clean_document and of enrich, in this process, on one core."""
+    return stage_results(docs)[2:]
+
+
+def stage_results(docs: list[RawDocument]) -> tuple[list, list, list[float], list[float]]:
     clean, t_strip = timed(clean_document, docs)
     enriched, t_enrich = timed(enrich, clean)
+    return clean, enriched, t_strip, t_enrich
+
+
+def stage_rows(docs: list[RawDocument]) -> list[str]:
+    """In-process cost on one core: strip, enrich, and the decoding the worker does per message."""
+    clean, enriched, t_strip, t_enrich = stage_results(docs)
     decode, validate = codec_costs({"news.raw": docs, "news.clean": clean, "news.enriched": enriched})
     return [stage_row("clean_document", t_strip), stage_row("enrich", t_enrich),
             stage_row("clean_document + enrich", [a + b for a, b in zip(t_strip, t_enrich)]),
@@ -474,6 +484,7 @@ def bench(docs: list[RawDocument], sink: str, postgres_url: str, profile: Path |
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run the end-to-end bench, then the in-process stage costs; print both."""
     args = parse_args(argv)
+    os.environ["NEWSFLOW_COMPRESSION"] = args.compression  # the workers' producers and ours
     try:
         docs = load_docs(args.source, args.articles)
         if args.sink == "postgres":
@@ -481,6 +492,10 @@ def main(argv: list[str] | None = None) -> int:
     except BenchSkip as exc:
         print(f"skipped: {exc}")
         return 0
+    if args.processes:
+        from bench import scaling
+
+        return scaling.main(docs, args.processes, args.sink, args.postgres_url, args.compression)
     chars = sum(len(d.body) for d in docs) / len(docs)
     print(f"source {args.source}: {len(docs)} documents, {chars:,.0f} chars each on average; sink {args.sink}\n")
     times, sampler = bench(docs, args.sink, args.postgres_url, args.profile)
@@ -499,6 +514,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--source", choices=("synthetic", "boilerplate", "seed"), default="synthetic")
     parser.add_argument("--sink", choices=("sqlite", "jsonl", "postgres"), default="sqlite")
     parser.add_argument("--postgres-url", default=POSTGRES_URL, help="server for --sink postgres")
+    parser.add_argument("--processes", type=lambda v: os.cpu_count() or 1 if v == "auto" else int(v), metavar="N|auto",
+                        help="throughput with 1..N worker processes in one group (bench.scaling) instead")
+    parser.add_argument("--compression", default="zstd", choices=("zstd", "lz4", "gzip", "none"),
+                        help="producer codec of the workers and of this bench's producer (default zstd)")
     parser.add_argument("--profile", type=Path, metavar="PATH",
                         help="run the worker under cProfile and write its stats to PATH (slower; for diagnosis)")
     return parser.parse_args(argv)

@@ -62,6 +62,7 @@ class FetchSettings:
     poll_jitter: float = _knob(0.1, "fraction of the interval added at random, so feeds drift apart")
     max_seen_per_feed: int = _knob(300, "entry fingerprints remembered per feed (~70 B each)")
     max_seen_urls: int = _knob(200_000, "article URLs remembered for dedup")
+    max_seen_age: float = _knob(90 * 86400.0, "seconds an article URL is remembered for dedup")
     max_articles_per_poll: int = _knob(100, "articles taken from one poll of a feed")
     max_child_sitemaps: int = _knob(20, "child sitemaps followed from a sitemap index")
     robots_ttl: float = _knob(24 * 3600.0, "how long a host's robots.txt is cached")
@@ -130,7 +131,6 @@ class Config:
     sink_max_delay: float = 1.0
     compression: str = "zstd"  # producer codec: zstd, lz4, gzip, snappy or none (news.raw carries whole pages)
     table_store: str = "memory://"  # Faust table store; rocksdb:// (pip install newsflow[rocksdb]) for production
-    seen_urls_max_age_days: float = 90.0  # a fetched URL is remembered this long (and max_seen_urls at most)
     validate_output: bool = False  # check every produced message against its schema
     log_level: str = "warning"
     metrics_port: int | None = None  # serve Prometheus /metrics on 127.0.0.1:PORT

@@ -43,7 +43,7 @@ class SeenStore(Protocol):
 
     def should_fetch(self, canonical_url: str, updated: str | None) -> bool: ...
 
-    def remember(self, canonical_url: str, updated: str | None) -> None: ...
+    def remember(self, canonical_url: str, updated: str | None) -> object: ...
 
 
 @dataclass
@@ -87,7 +87,8 @@ class FeedCrawler:
         self.on_state = on_state
         self.stats = stats or FetchStats()
         self.clock = clock
-        self.seen: SeenStore = seen if seen is not None else SeenUrls(self.settings.max_seen_urls)
+        self.seen: SeenStore = seen if seen is not None else SeenUrls(self.settings.max_seen_urls,
+                                                                      self.settings.max_seen_age)
         self.scheduler = HostScheduler(self.settings.min_host_delay, self.settings.global_concurrency,
                                        self.settings.max_crawl_delay)
         self.warc = WarcWriter(self.settings.warc_path) if self.settings.warc_path else None

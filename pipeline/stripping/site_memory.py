@@ -55,6 +55,7 @@ class SiteBoilerplateMemory:
         self.max_sites, self.max_lines, self.min_articles = max_sites, max_lines, min_articles
         self.threshold, self.max_line_len, self.max_share = threshold, max_line_len, max_share
         self._sites: OrderedDict[str, SiteStats] = OrderedDict()
+        self._evicted: list[str] = []
 
     def __len__(self) -> int:
         return len(self._sites)
@@ -96,8 +97,13 @@ class SiteBoilerplateMemory:
         stats = self._sites.pop(site, None) or SiteStats()
         self._sites[site] = stats
         while len(self._sites) > self.max_sites:
-            self._sites.popitem(last=False)
+            self._evicted.append(self._sites.popitem(last=False)[0])
         return stats
+
+    def drain_evicted(self) -> list[str]:
+        """The sites the LRU dropped since the last call (a persistent copy drops them too)."""
+        evicted, self._evicted = self._evicted, []
+        return [site for site in evicted if site not in self._sites]
 
     def _prune(self, stats: SiteStats) -> None:
         """Keep the most frequent half of the counters (recurring lines have the high counts)."""

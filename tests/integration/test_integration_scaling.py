@@ -3,8 +3,9 @@
 "Exactly once" here is what at-least-once delivery with upserting sinks can promise:
 SQLite holds one row per id (upsert by primary key) and every published id is there;
 each worker appends to its own JSONL file and dedups by content hash, so within one file
-an id appears once; across the two files an id may appear twice only when the killed
-worker stored it but died before committing the offset and the survivor redelivered it,
+an id appears once (the articles have no line a site repeats, so a redelivery strips to the
+same content); across the two files an id may appear twice only when the killed worker
+stored it but died before committing the offset and the survivor processed it again,
 and then both lines carry the same content.
 """
 
@@ -35,9 +36,11 @@ SITES = 24  # news.raw is keyed by site: enough sites to land on most of the 12 
 
 
 def article(run: str, batch: str, n: int):
-    site = f"site{n % SITES}.{run}.example"
-    text = (f"Bridge {batch}-{n} opens in {site}\n\nThe bridge opened on Tuesday, the city said.\n\n"
-            f'"It will cut commutes by half," director Mia Holm told reporters. {uuid.uuid4().hex}\n')
+    # Every line unique: a line a site repeats would be learnt as its boilerplate, and a
+    # redelivered article could then be stripped differently (a new version, not a repeat).
+    site, tag = f"site{n % SITES}.{run}.example", uuid.uuid4().hex[:12]
+    text = (f"Bridge {batch}-{n} opens in {site}\n\nBridge {tag} opened on Tuesday, the city said.\n\n"
+            f'"It will cut commutes by {tag}," director Mia Holm told reporters.\n')
     return make_document(text, content_type="text/plain", url=f"https://{site}/{batch}/{n}",
                          title=f"Bridge {batch}-{n}")
 
@@ -140,7 +143,8 @@ def test_survivor_takes_over_a_killed_workers_partitions_and_nothing_is_lost(bro
     twice = a_ids & b_ids
     body = {r["id"]: r["body"] for r in b_lines}
     assert all(r["body"] == body[r["id"]] for r in a_lines if r["id"] in twice)
-    assert all(published[i].url.split("/")[2] in b_sites for i in twice)  # only the dead worker's sites
+    streamed = {d.id for d in stream + after}
+    assert all(published[i].url.split("/")[2] in b_sites for i in twice & streamed)  # the dead worker's sites
     # The survivor took over: documents keyed to the dead worker's sites, sent after the kill, are its.
     taken_over = [d for d in after if d.url.split("/")[2] in b_sites]
     assert taken_over and all(d.id in a_ids and d.id not in b_ids for d in taken_over)

@@ -90,8 +90,11 @@ def register(ctx: AgentContext) -> None:
         except Exception:  # noqa: BLE001 - a warm-up is an optimisation; the first page will tell
             log.exception("stripper warm-up failed")
 
-    table = ctx.app.Table("site-boilerplate", partitions=ctx.config.partitions,
-                          key_type=bytes, value_type=bytes)  # raw bytes, the app's serializers
+    # Raw bytes, the app's serializers.  use_partitioner: a write or delete goes to the partition
+    # of its key (the site, as news.raw is keyed), not of the event at hand: an evicted site
+    # usually lives on another partition.
+    table = ctx.app.Table("site-boilerplate", partitions=ctx.config.partitions, use_partitioner=True,
+                          key_type=bytes, value_type=bytes)
     sites = SiteMemoryTable(table, runner)
 
     @ctx.agent(RAW, name="stripper")

@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import orjson
@@ -27,11 +28,18 @@ from newsflow.config import Config, to_environment
 from newsflow.progress import Progress
 from newsflow.sinks import open_sink
 from newsflow.stream.kafka import ensure_topics, producer, publish_replay
+from newsflow.stream.worker import (
+    EXIT_DEAD_LETTERS,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    embedded_broker_if_needed,
+    say,
+)
 from newsflow.topics import TopicNames
 
 log = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_CRASH, EXIT_DEAD_LETTERS, EXIT_INTERRUPTED = 0, 1, 3, 130
 BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)  # seconds before restarting a child, per consecutive crash
 HEALTHY_AFTER = 60.0  # a child that ran this long starts its crash count afresh
 MAX_CRASHES = 6  # consecutive early crashes of one slot: the run gives up (exit 1)
@@ -58,7 +66,7 @@ class Supervisor:
         self.children = [Child(slot) for slot in range(config.processes)]
         self.polled = config.feeds is None  # with exit-when-idle, child 0 polls every feed once
         self.replayed = False
-        self.replay_dead_letters = 0
+        self.replay_lost: Counter = Counter()
         self.readers: set[asyncio.Task] = set()
         self.stopping = asyncio.Event()
         self.code = EXIT_OK
@@ -115,7 +123,7 @@ class Supervisor:
             child.crashes = 1 if ran >= HEALTHY_AFTER else child.crashes + 1
             if child.crashes >= MAX_CRASHES:
                 log.error("worker %d exited with %s %d times in a row; stopping", child.slot, code, child.crashes)
-                self.stop(EXIT_CRASH)
+                self.stop(EXIT_FAILED)
                 return
             delay = BACKOFF[min(child.crashes, len(BACKOFF)) - 1]
             log.warning("worker %d exited with %s after %.0fs; restarting in %.0fs", child.slot, code, ran, delay)
@@ -131,7 +139,7 @@ class Supervisor:
         """A supervisor task that failed (broker away, replay unreadable) ends the run with exit 1."""
         if not task.cancelled() and task.exception() is not None:
             log.error("supervisor: %s", task.exception(), exc_info=task.exception())
-            self.stop(EXIT_CRASH)
+            self.stop(EXIT_FAILED)
 
     def check_replay_done(self) -> None:
         if self.polled and self.replayed:
@@ -150,17 +158,18 @@ class Supervisor:
                 replayed = await publish_replay(send, names, self.options.replay, self.progress)
             finally:
                 await client.stop()
-            self.replay_dead_letters = sum(replayed.dead_lettered.values())
+            self.replay_lost = replayed.dead_lettered
             say(self.options, f"{replayed.describe()} into {names.raw}")
         self.replayed = True
         self.check_replay_done()
         if not self.options.exit_when_idle:
             return
         await self.progress.wait_idle()
-        dead = self.progress.dead_ids & self.progress.expected
-        say(self.options, f"idle: {len(self.progress.expected) - len(dead)} document(s) in every sink"
-                          + (f", {len(dead)} dead-lettered (see `newsflow dlq list`)" if dead else ""))
-        self.stop(EXIT_DEAD_LETTERS if dead or self.replay_dead_letters else EXIT_OK)
+        lost = self.progress.lost() + self.replay_lost
+        say(self.options, f"idle: {self.progress.stored_everywhere()} document(s) in every sink"
+                          + (f", {sum(lost.values())} not stored: " + ", ".join(f"{n} {why}" for why, n in sorted(lost.items()))
+                             + " (see `newsflow dlq list`)" if lost else ""), always=bool(lost))
+        self.stop(EXIT_DEAD_LETTERS if lost else EXIT_OK)
 
     async def terminate(self) -> None:
         """SIGTERM every child (each shuts down in order: flush sinks, leave the group), then wait."""
@@ -195,12 +204,5 @@ class Supervisor:
 
 def run(config: Config, options) -> int:
     """Block until the group is stopped (or idle); returns the exit code."""
-    from newsflow.stream.worker import embedded_broker_if_needed
-
     with embedded_broker_if_needed(config, share=not options.exit_when_idle) as bootstrap:
         return asyncio.run(Supervisor(config, options, bootstrap).run())
-
-
-def say(options, text: str) -> None:
-    if not options.quiet:
-        print(text, file=sys.stderr, flush=True)

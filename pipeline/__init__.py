@@ -21,8 +21,8 @@ _EXPORTS = {
     "Attribution": "newsflow.records",
     "Removal": "newsflow.records",
     "DeadLetter": "newsflow.records",
-    "Config": "pipeline.config",
-    "open_sink": "pipeline.sinks",
+    "Config": "newsflow.config",
+    "open_sink": "newsflow.sinks",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 
 import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from newsflow import codec
+from newsflow.records import RawDocument
+from newsflow.replay import iter_documents
+from newsflow.stream.kafka import raw_key
 from tests.conftest import SEEDS, doc_id, run_cli, wait_for
 
 pytestmark = pytest.mark.integration
 
 SEED = next(SEEDS.glob("*.txt"))
+
+
+def seed_doc() -> RawDocument:
+    (document,) = list(iter_documents([SEED]))
+    return document
 
 
 def read_dlq(bootstrap: str) -> list[dict]:
@@ -64,7 +72,14 @@ def test_seed_also_reaches_jsonl_sink_once(worker):
         lines = worker.jsonl_path.read_bytes().splitlines() if worker.jsonl_path.exists() else []
         return [l for l in lines if orjson.loads(l)["article"]["id"] == seed_id]
     wait_for(lines_with_seed, 30, what="seed in the JSONL sink")
-    time.sleep(2)  # give a duplicate the time to show up, were there one
+    # A sentinel with the seed's key follows it through the same partition of every topic, and
+    # each agent handles a partition in order: once the sentinel is stored, a duplicate would be too.
+    sentinel = RawDocument(id=f"sha1:{uuid.uuid4().hex}", body=f"Sentinel {uuid.uuid4()}\n\nAfter the seed.",
+                           content_type="text/plain", title="Sentinel")
+    produce(worker.bootstrap, "news.raw", [codec.encode(sentinel)], key=raw_key(seed_doc()))
+    worker.wait_stored(sentinel.id)
+    wait_for(lambda: any(orjson.loads(l)["article"]["id"] == sentinel.id
+                         for l in worker.jsonl_path.read_bytes().splitlines()), 30, what="sentinel in JSONL")
     assert len(lines_with_seed()) == 1
 
 

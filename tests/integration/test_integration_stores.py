@@ -35,7 +35,9 @@ def postgres_rows(schema: str, ids: set[str]) -> list[tuple]:
         return rows.fetchall()
 
 
-def test_a_thousand_replayed_articles_all_arrive_once_in_every_store(worker, postgres_schema, tmp_path):
+@pytest.mark.postgres
+def test_a_thousand_replayed_articles_all_arrive_once_in_every_store(pg_worker, postgres_schema, tmp_path):
+    worker = pg_worker
     run = uuid.uuid4().hex[:8]
     records = [{"url": f"https://news.example/{run}/story-{i}",
                 "text": f"Story {i} of run {run}\n\nThe council met on day {i}, the clerk said.\n\n"
@@ -44,7 +46,7 @@ def test_a_thousand_replayed_articles_all_arrive_once_in_every_store(worker, pos
     path.write_bytes(b"\n".join(orjson.dumps(r) for r in records))
     ids = {url_id(canonical_url(r["url"])) for r in records}
     for _ in range(2):  # delivered twice: still stored once
-        result = run_cli("replay", "--broker", worker.bootstrap, str(path))
+        result = worker.replay(path)
         assert result.returncode == 0 and "replayed 1000" in result.stderr, result.stderr
     wait_for(lambda: sqlite_count(worker, ids) == 1000, 240, interval=1, what="1000 articles in SQLite")
     wait_for(lambda: len(postgres_rows(postgres_schema, ids)) == 1000, 120, interval=1,

@@ -12,10 +12,11 @@ import dataclasses
 import re
 from typing import Any
 
-# Magic numbers of files that are not pages, as they look after a UTF-8 decode with replacement.
-_MAGIC = (("\x7fELF", "ELF"), ("\ufffdPNG\r\n\x1a\n", "PNG"), ("\x89PNG\r\n\x1a\n", "PNG"), ("%PDF-", "PDF"),
-          ("GIF87a", "GIF"), ("GIF89a", "GIF"), ("PK\x03\x04", "ZIP"), ("\x1f\ufffd\x08", "gzip"),
-          ("\x1f\x8b\x08", "gzip"), ("\ufffd\ufffd\ufffd", "JPEG or other binary"))
+# Magic numbers of files that are not pages, with their offset.  The byte before "ELF" or "PNG"
+# is not ASCII, so it reads differently depending on the charset the page was decoded with.
+_MAGIC = (("ELF", 1, "ELF"), ("PNG\r\n\x1a\n", 1, "PNG"), ("%PDF-", 0, "PDF"), ("GIF87a", 0, "GIF"),
+          ("GIF89a", 0, "GIF"), ("PK\x03\x04", 0, "ZIP"), ("\x1f\ufffd\x08", 0, "gzip"), ("\x1f\x8b\x08", 0, "gzip"),
+          ("\ufffd\ufffd\ufffd", 0, "JPEG or other binary"))
 _CONTROLS = {c for c in range(32) if chr(c) not in "\t\n\r"}
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 SAMPLE = 8192  # characters looked at for the control-character ratio
@@ -37,8 +38,8 @@ def not_an_article(body: str) -> str | None:
     if not body.strip():
         return "empty"
     head = body[:16]
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
+    for magic, offset, kind in _MAGIC:
+        if head.startswith(magic, offset) and (offset == 0 or not head[0].isascii() or head[0] == "\x7f"):
             return f"binary ({kind})"
     sample = body[:SAMPLE]
     odd = sum(1 for ch in sample if ord(ch) in _CONTROLS or ch == "\ufffd")

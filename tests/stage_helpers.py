@@ -29,3 +29,11 @@ def spin_on_marker(value):
 
 def die(value):
     os._exit(9)
+
+
+def enrich_or_hang(article):
+    """The real attributor, except that it never returns on an article carrying the marker."""
+    from newsflow.processing import enrich
+
+    spin_on_marker(article.body)
+    return enrich(article)

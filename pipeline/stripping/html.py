@@ -69,19 +69,20 @@ def parse(document: str | bytes) -> HtmlElement | None:
 # Dead weight every later copy of the tree would carry; trafilatura drops it anyway.
 # JSON-LD stays: trafilatura's baseline and metadata read it.
 _DEAD_TAGS = ("script", "style", "svg", "template", "iframe", "button", "select", "textarea", "canvas", "video",
-              "audio", "object", "dialog", etree.Comment)
+              "audio", "object", "dialog", "noscript", "input", "label", "link", "map", "picture", "embed",
+              "fieldset", "option", "menu", "nav", etree.Comment)
 _JSON_LD = etree.XPath("//script[contains(@type,'ld+json')]")
-# Dead-tag elements holding paragraphs: the parser nested the page into an unclosed <button>
+# Dead-tag elements that can hold paragraphs: the parser nests the page into an unclosed <button>
 # (a publisher template's menu button wraps the whole article), or the article sits in a <dialog>.
-_WRAPPERS = etree.XPath("//*[self::button or self::select or self::textarea or self::dialog or self::iframe"
-                        " or self::object or self::video or self::audio or self::canvas][.//p]")
+_WRAPPER_TAGS = ("button", "select", "textarea", "dialog", "iframe", "object", "video", "audio", "canvas", "noscript",
+                 "label", "map", "picture", "embed", "fieldset", "menu", "nav")
 _WRAPPER_SHARE, _WRAPPER_MIN = 0.3, 500
 
 
-def _keep_wrappers(tree: HtmlElement) -> None:
+def _keep_wrappers(tree: HtmlElement, tags: tuple[str, ...] = _WRAPPER_TAGS) -> None:
     """Rename dead-tag elements that hold much of the page's paragraph text to ``div``: deleting
     them would delete the article, for trafilatura's fallbacks too (they read the same tree)."""
-    wrappers = _WRAPPERS(tree)
+    wrappers = [el for el in tree.iter(*tags) if el.find(".//p") is not None]
     if not wrappers:
         return
     total = paragraph_chars(tree)
@@ -91,8 +92,8 @@ def _keep_wrappers(tree: HtmlElement) -> None:
 
 
 def prune_dead(tree: HtmlElement) -> HtmlElement:
-    """Remove scripts, styles, inline SVG, media, form controls and comments in place (C-level,
-    tails kept) unless they wrap the article; open up ``<details>`` disclosures (FAQs, "Key
+    """Remove scripts, styles, inline SVG, media, form controls, menus and comments in place
+    (C-level, tails kept) unless they wrap the article; open up ``<details>`` disclosures (FAQs, "Key
     takeaways"), which trafilatura skips."""
     _keep_wrappers(tree)
     json_ld = _JSON_LD(tree)

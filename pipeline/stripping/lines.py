@@ -301,6 +301,8 @@ def _classify(line: str, zone: str, title_key: str, index: int, late: bool = Fal
     if reason:
         return reason
     if zone == "body":
+        if is_tag_line(line) and (late or ":" in line[:20]):  # "Tags: a, b" / "Filed under: x" before a bio
+            return "tags"
         return _body(line) or (_tail_only(line) if late and (len(line) < 200 or lx.BIO.match(line)) else None)
     if lx.RELATED_HEADING.match(line.strip()):
         return "related-teaser"

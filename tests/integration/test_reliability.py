@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -119,8 +120,12 @@ def test_kill_9_twice_during_a_replay_loses_and_duplicates_nothing(broker, tmp_p
             wait_for(lambda n=at_least, w=worker: w.poll() is None and len(sqlite_ids(sqlite_path)) >= n, 180,
                      interval=0.1, what=f"{at_least} articles stored")
             assert len(sqlite_ids(sqlite_path)) < 1000, "the replay finished before the kill"
+            stage_children = children_of(worker.pid)
+            assert len(stage_children) == 2  # the stripper's and the attributor's
             worker.kill()
             worker.wait()
+            wait_for(lambda kids=stage_children: not any(Path(f"/proc/{pid}").exists() for pid in kids), 30,
+                     what="the stage processes dying with the worker")
             worker = start_worker(broker, tmp_path, prefix)
         wait_for(lambda: len(set(sqlite_ids(sqlite_path)) & ids) == 1000 and len(set(jsonl_ids(jsonl_path)) & ids) == 1000,
                  240, interval=0.5, what="all 1000 articles in SQLite and JSONL")
@@ -130,6 +135,39 @@ def test_kill_9_twice_during_a_replay_loses_and_duplicates_nothing(broker, tmp_p
     assert len(stored) == len(set(stored)) == 1000  # the primary key would refuse a duplicate anyway
     lines = jsonl_ids(jsonl_path)
     assert sorted(lines) == sorted(ids)  # each exactly once, although redelivered after each kill
+
+
+def children_of(pid: int) -> list[int]:
+    """Stage child processes of ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid and \
+                    b"stage_child" in (stat.parent / "cmdline").read_bytes():
+                found.append(int(stat.parent.name))
+    return found
+
+
+def test_sigterm_before_idle_exits_130_and_says_how_many_were_stored(broker, tmp_path):
+    run, prefix = uuid.uuid4().hex[:8], f"term{uuid.uuid4().hex[:6]}."
+    path = tmp_path / "many.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(story(run, i)) for i in range(1000)))
+    sqlite_path = tmp_path / "store.sqlite3"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsflow.cli", "run", "--broker", broker.bootstrap, "--topic-prefix", prefix,
+         "--partitions", "2", "--data-dir", str(tmp_path), "--sink", f"sqlite:{sqlite_path}", "--replay", str(path),
+         "--exit-when-idle"], cwd=REPO, env={**os.environ, "NEWSFLOW_APP_ID": f"{prefix}app"},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: process.poll() is None and len(sqlite_ids(sqlite_path)) >= 50, 180, interval=0.1,
+                 what="some articles stored")
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err[-3000:]
+    assert re.search(r"interrupted: \d+ of 1000 document\(s\) in every sink", err), err[-3000:]
 
 
 def hostile_corpus(folder: Path, run: str) -> tuple[dict[str, Path], dict[str, str], list[Path]]:

@@ -12,8 +12,10 @@ the person the gold source stands for:
   attribution is not scored.
 * a gold attribution with a full mention is paired with the prediction whose
   content overlaps it best (shared word tokens >= half of both, one-to-one);
-* it counts as **resolved** when the predicted speaker contains the full
-  mention's last name word (its surname, usually).
+* it counts as **resolved** when the predicted speaker contains the last
+  name word of the full mention's head (before any comma: its surname,
+  usually; "Kenneth Baer, a former official who runs Crosscut Strategies"
+  counts by "Baer").
 
 Printed: resolved / scored, for all scored attributions and for those whose
 gold source is a pronoun or description (where resolution does the work).
@@ -94,7 +96,7 @@ def resolution_score(docs: list[dict], preds: dict[str, list[dict]]) -> dict[str
             pred = matched.get(index[id(att)])
             if pred is None:
                 continue
-            names = name_words(full)
+            names = name_words(full.split(",")[0]) or name_words(full)  # the name, not its appositive
             ok = bool(names) and names[-1] in {w.lower() for w in _WORD.findall(pred.get("speaker") or "")}
             for key in ("all", "pronoun or description") if resolved_needed else ("all",):
                 tally[key][0] += ok

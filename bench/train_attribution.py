@@ -38,7 +38,7 @@ def examples(docs: list[dict]) -> tuple[list[tuple[int, list[str], int]], int]:
     out, n_gold = [], 0
     for n, doc in enumerate(docs):
         records = assemble(doc["text"], segment(doc["text"]))
-        atts = [a.to_dict() for a in finish(doc["text"], records)]  # sorts records like atts
+        atts = [a.to_dict() for a in finish(doc["text"], records)[0]]  # sorts records like atts
         matched = {id(p) for p in match_contents(doc["text"], doc["attributions"], atts).values()}
         out += [(n, r["features"], int(id(a) in matched)) for r, a in zip(records, atts)]
         n_gold += len(doc["attributions"])

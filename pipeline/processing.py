@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from newsflow.attribution import ATTRIBUTOR_VERSION, find_attributions
+from newsflow.attribution import ATTRIBUTOR_VERSION, analyse
 from newsflow.records import CleanArticle, EnrichedArticle, RawDocument
 from newsflow.screening import NotAnArticle, not_an_article, scrub
 from newsflow.stripping import SiteBoilerplateMemory, strip_boilerplate
@@ -62,8 +62,9 @@ def clean_with_site_state(raw: RawDocument, site: str | None, state: dict[str, A
 
 def enrich(article: CleanArticle) -> EnrichedArticle:
     """Add the attributions found in the article body."""
-    return EnrichedArticle(article=article, attributions=find_attributions(article.body),
-                           attributor_version=ATTRIBUTOR_VERSION)
+    found = analyse(article.body, article.title or "")
+    return EnrichedArticle(article=article, attributions=found.attributions, attributor_version=ATTRIBUTOR_VERSION,
+                           speakers=found.speakers)
 
 
 def extract(document: str | bytes, *, url: str | None = None, content_type: str | None = None,

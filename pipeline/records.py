@@ -152,12 +152,23 @@ class Attribution(Record):
     speaker: str  # the source resolved to its full mention
     speech: bool = True  # False for thinks/believes/wants/found/shows
     content_spans: list[Span] = field(default_factory=list)  # fragments of a split quote
+    where: str = "body"  # "title": a headline attribution, its spans index the article's title
 
     def __post_init__(self):
         # Spans arrive as lists from JSON; keep them as tuples so records compare equal.
         for name in ("source_span", "cue_span", "content_span"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "content_spans", [tuple(s) for s in self.content_spans])
+
+
+@dataclass(frozen=True)
+class Speaker(Record):
+    """One speaker of an article: the canonical name its attributions carry as ``speaker``."""
+
+    name: str
+    titles: list[str] = field(default_factory=list)  # titles and roles seen with the name
+    mentions: int = 0  # times the name (its surname) occurs in the body, at least ``quotes``
+    quotes: int = 0  # attributions with this speaker
 
 
 @dataclass(frozen=True)
@@ -168,8 +179,9 @@ class EnrichedArticle(Record):
     attributions: list[Attribution]
     attributor_version: str = ""
     schema_version: int = SCHEMA_VERSION
+    speakers: list[Speaker] = field(default_factory=list)
 
-    nested: ClassVar[dict[str, type]] = {"article": CleanArticle, "attributions": Attribution}
+    nested: ClassVar[dict[str, type]] = {"article": CleanArticle, "attributions": Attribution, "speakers": Speaker}
 
     @property
     def id(self) -> str:

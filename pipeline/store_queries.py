@@ -32,7 +32,6 @@ QUOTES = r"""
     WHERE q.speaker LIKE ? ESCAPE '\'
     ORDER BY q.speaker = ? COLLATE NOCASE DESC, a.published IS NULL, a.published DESC,
              q.article_id, q.idx
-    LIMIT ?
 """
 TOP_SPEAKERS = "SELECT name, quote_count, article_count FROM speakers ORDER BY quote_count DESC, name LIMIT ?"
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
@@ -71,18 +70,31 @@ def search(db_path: str | os.PathLike, query: str, limit: int = 10) -> list[dict
         return [dict(row) for row in conn.execute(SEARCH, (match, limit))]
 
 
-def quotes(db_path: str | os.PathLike, speaker: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Attributions whose resolved speaker contains ``speaker`` (case-insensitive).
+def name_tokens(name: str) -> list[str]:
+    """Case-folded word tokens of a speaker name ("Sen. Ann Lee" -> ["sen", "ann", "lee"])."""
+    return [w.casefold() for w in _WORD.findall(name)]
 
-    Exact name matches come first, then newest articles.  Each dict has
-    ``speaker``, ``source``, ``cue``, ``content``, ``kind``, ``speech`` (bool),
-    ``article_id``, ``title``, ``url`` and ``published``.
+
+def quotes(db_path: str | os.PathLike, speaker: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Attributions whose canonical speaker is ``speaker`` or holds all its words as whole words.
+
+    Case-insensitive; "Ann" finds "Ann Lee", never "Joanne Park".  Exact name
+    matches come first, then newest articles.  Each dict has ``speaker``,
+    ``source``, ``cue``, ``content``, ``kind``, ``speech`` (bool), ``article_id``,
+    ``title``, ``url`` and ``published``.
     """
-    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", speaker.strip()) + "%"
+    wanted = name_tokens(speaker)
+    if not wanted:
+        return []
+    longest = max(wanted, key=len)  # an SQL pre-filter; the token test below decides
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", longest) + "%"
+    rows: list[dict[str, Any]] = []
     with _open(db_path) as conn:
-        rows = [dict(row) for row in conn.execute(QUOTES, (pattern, speaker.strip(), limit))]
-    for row in rows:
-        row["speech"] = bool(row["speech"])
+        for row in conn.execute(QUOTES, (pattern, speaker.strip())):
+            if len(rows) >= limit:
+                break
+            if set(wanted) <= set(name_tokens(row["speaker"] or "")):
+                rows.append(dict(row, speech=bool(row["speech"])))
     return rows
 
 

@@ -14,6 +14,7 @@ from ..records import Attribution
 from .clauses import Cand
 from .frames import colon_intro, dash_frame, fronted_frame, intro_frame, tail_frame
 from .model import features
+from .names import canonical_speakers
 from .phrases import sentence_candidates
 from .segment import Paragraph, Tok
 from .speakers import np_left, resolve_all
@@ -258,13 +259,15 @@ def _continues_quote(paras: list[Paragraph], index: int) -> bool:
     return all(_quote_sentence(para.toks, lo, hi) is not None for lo, hi in para.sentences)
 
 
-def finish(text: str, records: list[dict]) -> list[Attribution]:
-    """Attributions for the records, in content order (``records`` is sorted the same way)."""
+def finish(text: str, records: list[dict]) -> tuple[list[Attribution], dict[str, list[str]]]:
+    """Attributions for the records, in content order (``records`` is sorted the same way),
+    and the titles seen for each canonical speaker."""
     records.sort(key=lambda r: r["content_span"])
     sources = [text[slice(*r["source_span"])] for r in records]
     order = sorted(range(len(records)), key=lambda i: min(records[i]["cue_span"][0], records[i]["content_span"][0]))
     mentions = [records[i]["mention"] or sources[i] for i in order]
-    speakers = dict(zip(order, resolve_all(mentions)))
+    names, titles = canonical_speakers(resolve_all(mentions))
+    speakers = dict(zip(order, names))
     out = []
     for i, r in enumerate(records):
         spans = r["content_spans"]
@@ -274,4 +277,4 @@ def finish(text: str, records: list[dict]) -> list[Attribution]:
             kind=r["kind"], speaker=speakers[i], speech=r["speech"],
             content_spans=list(spans),
         ))
-    return out
+    return out, titles

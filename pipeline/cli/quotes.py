@@ -1,4 +1,4 @@
-"""Attributions by speaker from the SQLite store (case-insensitive substring match)."""
+"""Attributions by speaker from the SQLite store (canonical name, exact or whole-word match)."""
 
 from __future__ import annotations
 

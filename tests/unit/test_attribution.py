@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import newsflow.attribution as attribution
-from newsflow.attribution import ATTRIBUTOR_VERSION, find_attributions
+from newsflow.attribution import ATTRIBUTOR_VERSION, analyse, find_attributions
+from newsflow.attribution.names import canonical
 from newsflow.records import Attribution
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_9b43b97295dd1a5c.txt"
@@ -339,7 +340,78 @@ def test_surname_resolves_to_full_name():
     text = ("Governor Maria Sanchez said the roads will be cleared by noon.\n\n"
             "Sanchez added that schools will open late.")
     atts = find_attributions(text)
-    assert find(atts, "schools will open late").speaker == "Governor Maria Sanchez"
+    assert find(atts, "schools will open late").speaker == "Maria Sanchez"  # canonical: the title goes to speakers
+    assert find(atts, "roads will be cleared").speaker == "Maria Sanchez"
+
+
+@pytest.mark.parametrize(("mention", "name", "titles"), [
+    ("Republican presidential candidate Donald Trump, who spoke Monday", "Donald Trump",
+     ["Republican presidential candidate"]),
+    ("Texas Sen. Ted Cruz", "Ted Cruz", ["Texas Sen."]),
+    ("former Secretary of State Hillary Clinton", "Hillary Clinton", ["former Secretary of State"]),
+    ("Craig Varoga, a Democratic strategist", "Craig Varoga", ["a Democratic strategist"]),
+    ("Mr. Trump", "Trump", ["Mr."]),
+    ("a senior U.S. defense official", "a senior U.S. defense official", []),
+    ("the Speaker", "the Speaker", []),
+])
+def test_canonical_name_and_titles(mention, name, titles):
+    assert canonical(mention) == (name, titles)
+
+
+def test_speakers_list_merges_surnames_and_counts():
+    text = ("Sen. Ann Lee said the bill would pass. “We have the votes,” Lee told reporters.\n\n"
+            "Joanne Park, a Republican strategist, said the bill was dead. Lee has led the effort since May.\n\n"
+            "“It is over,” she said.")
+    found = analyse(text)
+    by_name = {s.name: s for s in found.speakers}
+    assert set(by_name) == {"Ann Lee", "Joanne Park"}
+    assert (by_name["Ann Lee"].quotes, by_name["Ann Lee"].mentions, by_name["Ann Lee"].titles) == (2, 3, ["Sen."])
+    assert by_name["Joanne Park"].titles == ["a Republican strategist"]
+    assert by_name["Joanne Park"].quotes == 2  # "she" resolves to her
+    assert {a.speaker for a in found.attributions} == {"Ann Lee", "Joanne Park"}
+    assert found.attributions == find_attributions(text)  # no title: the body attributions alone
+
+
+# ---------------------------------------------------------------- headlines
+
+BODY = "No troops have crossed the border, a senior U.S. defense official told reporters on Monday."
+
+
+@pytest.mark.parametrize(("title", "source", "content", "kind"), [
+    ("Senior defense official: No sign yet of Belarusian troops in Ukraine", "Senior defense official",
+     "No sign yet of Belarusian troops in Ukraine", "indirect"),
+    ("Lynch: No outside influence on FBI probe", "Lynch", "No outside influence on FBI probe", "indirect"),
+    ("Trump: “I will build the wall”", "Trump", "“I will build the wall”", "direct"),
+    ("Pentagon officials: Russia has moved more troops", "Pentagon officials", "Russia has moved more troops",
+     "indirect"),
+    ("Obama says the deal will hold", "Obama", "the deal will hold", "indirect"),
+])
+def test_headline_attributions(title, source, content, kind):
+    head = [a for a in analyse(BODY, title).attributions if a.where == "title"]
+    assert len(head) == 1, head
+    att = head[0]
+    assert (att.source, att.content, att.kind) == (source, content, kind)
+    assert title[slice(*att.source_span)] == source and title[slice(*att.content_span)] == content
+
+
+def test_headline_speaker_is_the_bodys_fullest_mention():
+    found = analyse(BODY, "Senior defense official: No sign yet of Belarusian troops in Ukraine")
+    assert found.attributions[0].speaker == "a senior U.S. defense official"
+    assert found.speakers[0].name == "a senior U.S. defense official" and found.speakers[0].quotes == 2
+
+
+@pytest.mark.parametrize("title", [
+    "Update: Storm moves east over the weekend",
+    "Opinion: Why the bill will fail in the Senate",
+    "Live: Election results as they come in",
+    "Analysis: What the new rules mean for renters",
+    "Iowa caucuses: What to watch tonight",
+    "2016: The year in review for everyone",
+    "Watch: The moment the bridge fell",
+    "Storm moves east over the weekend",
+])
+def test_headline_non_forms(title):
+    assert [a for a in analyse(BODY, title).attributions if a.where == "title"] == []
 
 
 # ---------------------------------------------------------------- robustness
@@ -482,3 +554,18 @@ def test_a_megabyte_of_cue_phrases_is_attributed_fast():
     assert time.process_time() - t0 < 10  # budget 2 s idle; see the note above
     assert len(atts) > 1000
     assert_spans_consistent(text, atts)
+
+
+def test_enriched_article_carries_title_attributions_and_speakers():
+    from newsflow import schemas
+    from newsflow.processing import enrich
+    from newsflow.records import CleanArticle, EnrichedArticle
+
+    body = "Attorney General Loretta Lynch said on Friday that the inquiry was independent."
+    clean = CleanArticle(id="url:x", title="Lynch: No outside influence on FBI probe", body=body, paragraphs=[body])
+    enriched = enrich(clean)
+    assert [a.where for a in enriched.attributions] == ["title", "body"]
+    assert {a.speaker for a in enriched.attributions} == {"Loretta Lynch"}
+    assert [(s.name, s.quotes, s.titles) for s in enriched.speakers] == [("Loretta Lynch", 2, ["Attorney General"])]
+    schemas.validate("news.enriched", enriched.to_dict())
+    assert EnrichedArticle.from_dict(enriched.to_dict()) == enriched

@@ -14,7 +14,16 @@ from pathlib import Path
 import pytest
 
 from newsflow import codec, schemas
-from newsflow.records import Attribution, CleanArticle, DeadLetter, EnrichedArticle, Link, RawDocument, Removal
+from newsflow.records import (
+    Attribution,
+    CleanArticle,
+    DeadLetter,
+    EnrichedArticle,
+    Link,
+    RawDocument,
+    Removal,
+    Speaker,
+)
 from newsflow.topics import TOPIC_RECORDS
 
 SNAPSHOTS = Path(__file__).parent / "schema_snapshots"
@@ -28,7 +37,7 @@ def sample_records():
     return {
         "news.raw": RawDocument(id="sha1:1", body="<p>x</p>", content_type="text/html", url="https://a.b/c"),
         "news.clean": clean,
-        "news.enriched": EnrichedArticle(clean, [attribution], "a1"),
+        "news.enriched": EnrichedArticle(clean, [attribution], "a1", speakers=[Speaker("He", ["Sen."], 1, 1)]),
         "news.dlq": DeadLetter("stripper", "boom", "ValueError", "news.raw", "{}"),
         "news.links": Link("https://a.b/c", feed_url="https://a.b/rss", authors=["Ann"], attempt=1),
     }
@@ -52,6 +61,7 @@ def test_nested_records_match_their_definitions():
     defs = schemas.load_schema("news.enriched")["$defs"]
     assert {f.name for f in dataclasses.fields(Attribution)} == set(defs["attribution"]["properties"])
     assert {f.name for f in dataclasses.fields(Removal)} == set(defs["removal"]["properties"])
+    assert {f.name for f in dataclasses.fields(Speaker)} == set(defs["speaker"]["properties"])
     assert {f.name for f in dataclasses.fields(CleanArticle)} == set(defs["article"]["properties"])
 
 

@@ -293,12 +293,24 @@ async def test_quotes_by_speaker(sqlite_db):
     await deliver(sink, make_article(1, speakers=("Anna Berg",), published="2026-01-01"),
                   make_article(2, speakers=("Anna Bergström", "Carl Ode"), published="2026-02-01"))
     found = store_queries.quotes(db, "anna berg")
-    assert [(q["speaker"], q["article_id"]) for q in found] == [
-        ("Anna Berg", "url:test1"), ("Anna Bergström", "url:test2")]  # exact match first
+    assert [(q["speaker"], q["article_id"]) for q in found] == [("Anna Berg", "url:test1")]  # whole words only
     assert found[0]["content"] == "the bridge would reopen" and found[0]["speech"] is True
+    assert [q["speaker"] for q in store_queries.quotes(db, "anna")] == ["Anna Bergström", "Anna Berg"]  # newest
     assert [q["article_id"] for q in store_queries.quotes(db, "Ode")] == ["url:test2"]
+    assert [q["speaker"] for q in store_queries.quotes(db, "BERGSTRÖM anna")] == ["Anna Bergström"]
+    assert store_queries.quotes(db, "Berg") == store_queries.quotes(db, "anna berg")
     assert store_queries.quotes(db, "100%") == []
+    assert store_queries.quotes(db, "  ") == []
     assert store_queries.top_speakers(db, 1) == [{"name": "Anna Berg", "quote_count": 1, "article_count": 1}]
+
+
+async def test_quotes_by_speaker_never_match_inside_a_word(sqlite_db):
+    sink, db = sqlite_db
+    await deliver(sink, make_article(1, speakers=("Joanne Park", "Ann Lee", "Annette Ko")))
+    assert [q["speaker"] for q in store_queries.quotes(db, "Ann")] == ["Ann Lee"]
+    assert [q["speaker"] for q in store_queries.quotes(db, "ann lee")] == ["Ann Lee"]
+    assert store_queries.quotes(db, "Jo") == []
+    assert store_queries.quotes(db, "Ann", limit=0) == []
 
 
 def test_queries_on_a_missing_store(tmp_path):

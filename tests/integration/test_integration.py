@@ -60,7 +60,10 @@ def test_seed_is_stored_clean_and_attributed(worker):
     speakers = {a["speaker"] for a in record["attributions"]}
     assert "a senior U.S. defense official" in speakers
     for a in record["attributions"]:
-        assert body[a["content_span"][0]:a["content_span"][1]] == a["content"]
+        where = article["title"] if a["where"] == "title" else body  # a headline's spans index the title
+        assert where[a["content_span"][0]:a["content_span"][1]] == a["content"]
+    assert record["attributions"][0]["where"] == "title"  # "Senior defense official: No sign yet ..."
+    assert record["speakers"][0]["name"] == "a senior U.S. defense official"
 
 
 def test_seed_also_reaches_jsonl_sink_once(worker):

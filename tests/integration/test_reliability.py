@@ -26,12 +26,14 @@ from pathlib import Path
 
 import orjson
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 
+from bench.pipeline import stop_worker as stop
 from newsflow.records import url_id
 from newsflow.replay import iter_documents
 from newsflow.urls import canonical_url
 from tests.conftest import REPO, run_cli, wait_for
+from tests.integration.test_integration import produce
 from tests.stage_helpers import HANG_MARKER
 
 pytestmark = pytest.mark.integration
@@ -75,27 +77,6 @@ def read_topic(bootstrap: str, topic: str, idle: float = 3.0) -> list[dict]:
         finally:
             await consumer.stop()
     return asyncio.run(read())
-
-
-def produce(bootstrap: str, topic: str, values: list[bytes]) -> None:
-    async def send():
-        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
-        await producer.start()
-        try:
-            for value in values:
-                await producer.send_and_wait(topic, value=value, key=b"hostile.example")
-        finally:
-            await producer.stop()
-    asyncio.run(send())
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def story(run: str, i: int) -> dict:
@@ -223,7 +204,7 @@ def test_a_hostile_corpus_is_dead_lettered_with_reasons_and_the_good_documents_s
     asyncio.run(ensure_topics(broker.bootstrap, TopicNames(prefix), 1))
     invalid = [orjson.dumps({"id": f"{run}-invalid-{i}", "body": i, "content_type": "text/plain",
                              "schema_version": 1}) for i in range(20)] + [b"\xff\xfe not JSON " + run.encode()] * 10
-    produce(broker.bootstrap, f"{prefix}news.raw", invalid)
+    produce(broker.bootstrap, f"{prefix}news.raw", invalid, key=b"hostile.example")
     data = tmp_path / "data"
     env = {"NEWSFLOW_APP_ID": f"{prefix}app", "NEWSFLOW_SINK_MAX_DELAY": "0.2"}
     result = subprocess.run(

@@ -12,14 +12,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.metadata import examine_meta, extract_catstags, extract_meta_json, extract_metainfo, normalize_authors
 from trafilatura.utils import load_html
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from newsflow.content import primary_language
 from newsflow.stripping.lines import LineVerdict, classify_lines, norm
@@ -241,13 +247,30 @@ class Extraction:
 TRAFILATURA_OPTIONS = {"include_comments": False}
 
 
-def run_trafilatura(tree: HtmlElement, url: str | None, with_metadata: bool, **overrides) -> tuple[str, dict]:
-    """Trafilatura on the parsed tree (it copies it), with ``TRAFILATURA_OPTIONS``."""
-    doc = bare_extraction(tree, url=url, with_metadata=with_metadata, **{**TRAFILATURA_OPTIONS, **overrides})
-    if doc is None:
-        return "", {}
-    meta = {k: getattr(doc, k, None) for k in ("title", "author", "date", "language", "tags", "categories")}
-    return getattr(doc, "text", None) or "", meta
+def run_trafilatura(tree: HtmlElement, url: str | None, **overrides) -> str:
+    """Trafilatura's body text for the parsed tree (it copies it), with ``TRAFILATURA_OPTIONS``."""
+    doc = bare_extraction(tree, url=url, **{**TRAFILATURA_OPTIONS, **overrides})
+    return (getattr(doc, "text", None) or "") if doc is not None else ""
+
+
+def page_metadata(tree: HtmlElement, url: str | None) -> dict:
+    """Author, date, tags and categories, by the parts of trafilatura's metadata pass we use (it
+    also reads site name, licence and title, and copies the tree to look for an author).  Runs
+    last: the author search prunes ``tree`` in place.  htmldate does its quick search only (meta
+    tags, JSON-LD, URL, time elements), not a scan of every date-like string."""
+    meta = examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None  # trafilatura's own rule: a one-word author is a handle
+    with contextlib.suppress(Exception):  # trafilatura guards its JSON-LD reader the same way
+        meta = extract_meta_json(tree, meta)
+    if not meta.author:
+        found = extract_metainfo(prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, len_limit=120)
+        meta.author = normalize_authors(None, found) if found else None
+    date = find_date(tree, extensive_search=False, original_date=True, url=url or meta.url,
+                     max_date=datetime.now().astimezone().strftime("%Y-%m-%d"))
+    return {"title": meta.title, "author": meta.author, "date": date,
+            "tags": meta.tags or extract_catstags("tag", tree),
+            "categories": meta.categories or extract_catstags("category", tree)}
 
 
 def missing_leads(tree: HtmlElement, facts: PageFacts, text: str, keyed: list[str] | None = None) -> list[str]:
@@ -261,11 +284,11 @@ def missing_leads(tree: HtmlElement, facts: PageFacts, text: str, keyed: list[st
     return [lead for lead in facts.leads[:1] if not contains(keyed, lead)]
 
 
-def _rerun_rescued(tree, containers, url, with_metadata, text, meta) -> tuple[str, dict]:
+def _rerun_rescued(tree, containers, url, text) -> str:
     """Second trafilatura pass with the article's container renamed; kept only if it yields more."""
     neutralise(containers)
-    new_text, new_meta = run_trafilatura(tree, url, with_metadata)
-    return (new_text, new_meta) if len(new_text) > len(text) else (text, meta)
+    new_text = run_trafilatura(tree, url)
+    return new_text if len(new_text) > len(text) else text
 
 
 def extract(document: str | bytes | HtmlElement, url: str | None = None, with_metadata: bool = False,
@@ -276,14 +299,15 @@ def extract(document: str | bytes | HtmlElement, url: str | None = None, with_me
     if tree is None:
         return None
     facts = page_facts(prune_dead(tree) if prune else tree)
-    text, meta = run_trafilatura(tree, url, with_metadata)
+    text = run_trafilatura(tree, url)
     page_chars = paragraph_chars(tree)
     containers = lost_containers(tree, text, page_chars)
     if containers:
-        text, meta = _rerun_rescued(tree, containers, url, with_metadata, text, meta)
+        text = _rerun_rescued(tree, containers, url, text)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     keyed = squash_lines(lines)
     lines = insert_lists(lines, missing_lists(tree, lines, keyed))
     verdicts = classify_lines(lines, facts.title)
     restored = missing_leads(tree, facts, text, keyed) if lines else []
+    meta = page_metadata(tree, url) if with_metadata else {}
     return Extraction(facts, verdicts, restored, meta, page_chars)

@@ -38,6 +38,7 @@ from pathlib import Path
 import orjson
 
 from newsflow import codec, schemas
+from newsflow.config import build_config
 from newsflow.processing import clean_document, enrich
 from newsflow.records import RawDocument
 from newsflow.replay import iter_documents, make_document
@@ -353,7 +354,7 @@ async def trickle(client, store, worker: subprocess.Popen, count: int = 5, gap: 
 
 async def run_through(bootstrap: str, store, worker: subprocess.Popen, docs: list[RawDocument]) -> dict:
     """Readiness probe, the timed run, then idle-latency probes; returns the times measured."""
-    await ensure_topics(bootstrap, NAMES, 1)
+    await ensure_topics(bootstrap, NAMES, build_config().partitions)  # the worker's own count
     client = producer(bootstrap, os.environ.get("NEWSFLOW_COMPRESSION", "zstd"))
     await client.start()
     try:

@@ -33,7 +33,7 @@ from newsflow.sinks import Sink
 from newsflow.stream import transport
 from newsflow.stream.context import StageFunction
 from newsflow.stream.kafka import MAX_MESSAGE_BYTES, MAX_VALUE_BYTES, compression_type
-from newsflow.stream.stage_runner import StageRunner
+from newsflow.stream.stage_runner import StageRunner, StageUnavailable
 from newsflow.topics import DLQ, TOPIC_RECORDS, TopicNames
 
 log = logging.getLogger(__name__)
@@ -170,6 +170,8 @@ class Pipeline:
         try:
             with self.metrics.stage_seconds.labels(stage=stage).time():
                 result = await run_stage(process, record)
+        except StageUnavailable:
+            raise  # our failure, not this message's: retried by handle
         except Exception as exc:  # noqa: BLE001 - a stage's own failure on this input is poison
             return await self.reject(stage, exc, message, getattr(exc, "reason", "stage-error"))
         self.metrics.processed.labels(stage=stage).inc()

@@ -50,7 +50,9 @@ def main(argv: list[str]) -> None:
     func = importlib.import_module(module)
     for part in name.split("."):
         func = getattr(func, part)
-    serve(Connection(fd), func)
+    conn = Connection(fd)
+    conn.send("ready")  # newsflow.stream.stage_runner.READY
+    serve(conn, func)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,14 @@ class StageCrashed(Exception):
     reason = "stage-crashed"
 
 
+class StageUnavailable(RuntimeError):
+    """The child could not be started (e.g. the stage does not import): our failure, not the
+    message's, so the caller retries instead of dead-lettering."""
+
+
 _TIMED_OUT = object()
+START_TIMEOUT = 120.0  # seconds a fresh child may take to import its stage on a loaded machine
+READY = "ready"  # the child's first message, once its stage is imported
 
 
 class StageRunner:
@@ -53,6 +60,7 @@ class StageRunner:
         self.restarts = 0
         self._process: subprocess.Popen | None = None
         self._conn: Connection | None = None
+        self._ready = False
         self._lock = asyncio.Lock()
 
     def start(self) -> StageRunner:
@@ -63,7 +71,7 @@ class StageRunner:
             [sys.executable, "-m", "newsflow.stream.stage_child", str(theirs.fileno()), target, str(os.getpid())],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, start_new_session=True)
         theirs.close()  # so each side sees EOF when the other dies
-        self._conn = Connection(ours.detach())
+        self._conn, self._ready = Connection(ours.detach()), False
         return self
 
     async def call(self, *args: Any, timeout: float | None = None) -> Any:
@@ -76,6 +84,8 @@ class StageRunner:
                 self.start()
             conn = self._conn
             assert conn is not None
+            if not self._ready:
+                await asyncio.to_thread(self._wait_ready, conn)
             try:
                 reply = await asyncio.to_thread(self._exchange, conn, args, budget)
             except (EOFError, OSError) as exc:
@@ -88,6 +98,16 @@ class StageRunner:
         if not ok:
             raise value
         return value
+
+    def _wait_ready(self, conn: Connection) -> None:
+        try:
+            if conn.poll(START_TIMEOUT) and conn.recv() == READY:
+                self._ready = True
+                return
+        except (EOFError, OSError):
+            pass
+        self.stop()
+        raise StageUnavailable(f"stage {self.name}: its process did not start (see the log above)")
 
     def _exchange(self, conn: Connection, args: tuple, budget: float) -> Any:
         conn.send(args)

@@ -239,6 +239,20 @@ def test_stage_runner_kills_a_stage_over_budget_and_goes_on():
     asyncio.run(scenario())
 
 
+def test_a_stage_that_cannot_start_is_unavailable_not_poison(monkeypatch):
+    from newsflow.stream import stage_runner
+
+    monkeypatch.setattr(stage_runner, "START_TIMEOUT", 10.0)
+    runner = stage_runner.StageRunner(stage_helpers.echo, 5.0)
+    runner.func = SimpleNamespace(__module__="tests.no_such_module", __qualname__="echo")  # does not import
+
+    async def call():
+        with pytest.raises(stage_runner.StageUnavailable):
+            await runner.call("x")
+
+    asyncio.run(call())
+
+
 # --- exit codes ------------------------------------------------------------------------------
 
 

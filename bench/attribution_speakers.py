@@ -58,18 +58,16 @@ def full_mentions(gold: list[dict]) -> list[tuple[dict, str, bool]]:
     return out
 
 
-def _tokens(text: str, spans: list) -> frozenset[tuple[int, int]]:
+def content_tokens(text: str, att: dict) -> frozenset[tuple[int, int]]:
+    """The word tokens (as char spans) of an attribution's content fragments."""
+    spans = att.get("content_spans") or [att["content_span"]]
     return frozenset((m.start(), m.end()) for s, e in spans for m in _WORD.finditer(text, s, e))
-
-
-def _content_spans(att: dict) -> list:
-    return att.get("content_spans") or [att["content_span"]]
 
 
 def match_contents(text: str, gold: list[dict], pred: list[dict]) -> dict[int, dict]:
     """Gold index -> matched prediction (content overlap >= 0.5 both ways, greedy by Jaccard)."""
-    gt = [_tokens(text, _content_spans(g)) for g in gold]
-    pt = [_tokens(text, _content_spans(p)) for p in pred]
+    gt = [content_tokens(text, g) for g in gold]
+    pt = [content_tokens(text, p) for p in pred]
     cands = []
     for gi, g in enumerate(gt):
         for pi, p in enumerate(pt):

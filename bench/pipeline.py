@@ -515,7 +515,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--source", choices=("synthetic", "boilerplate", "seed"), default="synthetic")
     parser.add_argument("--sink", choices=("sqlite", "jsonl", "postgres"), default="sqlite")
     parser.add_argument("--postgres-url", default=POSTGRES_URL, help="server for --sink postgres")
-    parser.add_argument("--processes", type=lambda v: os.cpu_count() or 1 if v == "auto" else int(v), metavar="N|auto",
+    parser.add_argument("--processes", type=lambda v: (os.cpu_count() or 1) if v == "auto" else int(v), metavar="N|auto",
                         help="throughput with 1..N worker processes in one group (bench.scaling) instead")
     parser.add_argument("--compression", default="zstd", choices=("zstd", "lz4", "gzip", "none"),
                         help="producer codec of the workers and of this bench's producer (default zstd)")

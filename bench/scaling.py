@@ -15,11 +15,13 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench.pipeline import (
     REPO,
     Sampler,
+    cpu_seconds,
     open_store,
     probe_doc,
     proc_status,
@@ -30,6 +32,7 @@ from bench.pipeline import (
 )
 from newsflow.records import RawDocument
 from newsflow.replay import make_document
+from newsflow.screening import not_an_article
 from newsflow.stream.broker import EmbeddedBroker
 from newsflow.stream.kafka import ensure_topics, producer
 from newsflow.topics import TopicNames
@@ -38,7 +41,9 @@ SITES = 48
 
 
 def spread(docs: list[RawDocument]) -> list[RawDocument]:
-    """The same pages under ``SITES`` distinct hosts (news.raw is keyed by site)."""
+    """The same pages under ``SITES`` distinct hosts (news.raw is keyed by site); pages the
+    stripper refuses as not articles (binary) are left out, as they are never stored."""
+    docs = [d for d in docs if not_an_article(d.body) is None]
     return [make_document(d.body, content_type=d.content_type, title=d.title,
                           url=(d.url or f"https://bench.example/{i}").replace("://", f"://s{i % SITES}-", 1))
             for i, d in enumerate(docs)]
@@ -49,6 +54,20 @@ def children_of(pid: int) -> list[int]:
         return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+
+
+def descendants(pid: int) -> list[int]:
+    """A process and all its descendants (a worker runs its CPU-bound stages in child processes)."""
+    return [pid, *(d for child in children_of(pid) for d in descendants(child))]
+
+
+class TreeSampler(Sampler):
+    """CPU seconds of each named process together with its stage children."""
+
+    def sample(self) -> None:
+        for name, pid in self.pids.items():
+            self.cpu[name] = max(self.cpu.get(name, 0.0), sum(cpu_seconds(p) for p in descendants(pid)))
+        self.history.append((time.time(), dict(self.cpu)))
 
 
 def start_group(bootstrap: str, folder: Path, sink_spec: str, n: int) -> subprocess.Popen:
@@ -78,7 +97,7 @@ async def timed_run(bootstrap: str, store, group: subprocess.Popen, docs, n: int
     try:
         pids = await ready(client, store, group, n)
         broker_before = proc_status(broker_pid).get("VmRSS", 0)
-        sampler = Sampler({**{f"worker{i}": p for i, p in enumerate(pids)}, "broker": broker_pid})
+        sampler = TreeSampler({**{f"worker{i}": p for i, p in enumerate(pids)}, "broker": broker_pid})
         with sampler:
             sent = await publish(client, docs)
             stored = await wait_stored(store, set(sent), group, timeout=max(180.0, len(docs)))

@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -206,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=1.0, help="new articles per second across all feeds")
     parser.add_argument("--poll-interval", type=int, default=30, help="every feed's poll interval in seconds")
     parser.add_argument("--processes", type=int, default=1, help="worker processes (newsflow run --processes)")
-    return soak(parser.parse_args(argv))
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the worker and the web on the way out
+    return soak(args)
 
 
 if __name__ == "__main__":

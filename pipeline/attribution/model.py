@@ -15,7 +15,6 @@ a dictionary look-up per feature.
 from __future__ import annotations
 
 import json
-import math
 from functools import lru_cache
 from importlib import resources
 
@@ -68,12 +67,8 @@ def features(toks: list[Tok], cand: Cand, kind: str, n_extra: int) -> list[str]:
 
 @lru_cache(maxsize=1)
 def load() -> tuple[dict[str, float], float]:
-    """The committed weights and the logit threshold (package data, read once)."""
-    try:
-        raw = resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}, -math.inf  # no model yet: keep every candidate
-    data = json.loads(raw)
+    """The committed weights and the logit threshold (package data, read once; missing is an error)."""
+    data = json.loads(resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8"))
     return data["weights"], data["threshold"]
 
 
@@ -83,4 +78,4 @@ def logit(feats: list[str], weights: dict[str, float]) -> float:
 
 def keep(feats: list[str]) -> bool:
     weights, threshold = load()
-    return not weights or logit(feats, weights) >= threshold
+    return logit(feats, weights) >= threshold

@@ -569,3 +569,11 @@ def test_enriched_article_carries_title_attributions_and_speakers():
     assert [(s.name, s.quotes, s.titles) for s in enriched.speakers] == [("Loretta Lynch", 2, ["Attorney General"])]
     schemas.validate("news.enriched", enriched.to_dict())
     assert EnrichedArticle.from_dict(enriched.to_dict()) == enriched
+
+
+def test_the_learned_filter_ships_as_package_data():
+    from newsflow.attribution import model
+
+    weights, threshold = model.load()
+    assert len(weights) > 100 and -10 < threshold < 10
+    assert all(isinstance(k, str) and isinstance(v, float) for k, v in weights.items())

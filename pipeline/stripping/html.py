@@ -254,8 +254,8 @@ def run_trafilatura(tree: HtmlElement, url: str | None, **overrides) -> str:
 
 
 def page_metadata(tree: HtmlElement, url: str | None) -> dict:
-    """Author, date, tags and categories, by the parts of trafilatura's metadata pass we use (it
-    also reads site name, licence and title, and copies the tree to look for an author).  Runs
+    """Author, date and tags, by the parts of trafilatura's metadata pass we use (it also reads
+    site name, licence, title and categories, and copies the tree to look for an author).  Runs
     last: the author search prunes ``tree`` in place.  htmldate does its quick search only (meta
     tags, JSON-LD, URL, time elements), not a scan of every date-like string."""
     meta = examine_meta(tree)
@@ -268,9 +268,7 @@ def page_metadata(tree: HtmlElement, url: str | None) -> dict:
         meta.author = normalize_authors(None, found) if found else None
     date = find_date(tree, extensive_search=False, original_date=True, url=url or meta.url,
                      max_date=datetime.now().astimezone().strftime("%Y-%m-%d"))
-    return {"title": meta.title, "author": meta.author, "date": date,
-            "tags": meta.tags or extract_catstags("tag", tree),
-            "categories": meta.categories or extract_catstags("category", tree)}
+    return {"title": meta.title, "author": meta.author, "date": date, "tags": meta.tags or extract_catstags("tag", tree)}
 
 
 def missing_leads(tree: HtmlElement, facts: PageFacts, text: str, keyed: list[str] | None = None) -> list[str]:

@@ -61,7 +61,7 @@ def load_evaluate(data: Path) -> ModuleType:
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.DATA = data
+    vars(module)["DATA"] = data  # evaluate.py reads its data root from this global
     return module
 
 
@@ -133,7 +133,8 @@ def subsets(bench: str, n: int) -> list[tuple[str, slice]]:
 
 def report(ev: ModuleType, bench: str, items: list[dict], run: Run) -> tuple[list[str], dict]:
     """Table rows for one set and the figures the bars check."""
-    rows, figures = [], {}
+    rows: list[str] = []
+    figures: dict = {}
     for label, part in subsets(bench, len(items)):
         for name in ("trafilatura", "newsflow"):
             m = ev.score(bench, items[part], run.outputs[name][part], 0)

@@ -5,6 +5,7 @@ Modules, one concern each:
 * ``html``        -- parse once, trafilatura on the tree, lead/deck restore, captions
 * ``lines``       -- the line classifier (head/body/tail zones, a reason per removal)
 * ``lexicon``     -- multilingual phrase lists the classifier uses
+* ``rules``       -- ``Rule``: one kind of furniture, its regex and the pre-check derived from it
 * ``text``        -- plain-text path; captions, credits and tags out of the body
 * ``site_memory`` -- lines a site repeats in most articles, learnt per site
 * ``strip``       -- ``strip_boilerplate`` itself

@@ -63,7 +63,7 @@ async def store_in(ctx: AgentContext, store, items) -> None:
         await store.add(item)
     try:
         await retry_until_done(store.flush, f"sink {store.name}: writing {len(items)} article(s)", log,
-                               give_up=is_rejection)
+                               give_up=is_rejection, sleep=functools.partial(wait_unless_stopping, ctx))
     except Exception as exc:  # noqa: BLE001 - is_rejection said: the store refuses something in it
         log.warning("sink %s rejected a batch (%s); storing its articles one by one", store.name, exc)
         await store.discard_pending()
@@ -77,7 +77,8 @@ async def store_one(ctx: AgentContext, store, item) -> None:
     """Write one article; a rejection dead-letters it, unavailability is waited out."""
     await store.add(item)
     try:
-        await retry_until_done(store.flush, f"sink {store.name}: writing {item.id}", log, give_up=is_rejection)
+        await retry_until_done(store.flush, f"sink {store.name}: writing {item.id}", log, give_up=is_rejection,
+                               sleep=functools.partial(wait_unless_stopping, ctx))
     except Exception as exc:  # noqa: BLE001 - rejected: this article's fault
         await store.discard_pending()
         letter = dead_letter(f"sink:{store.name}", exc, topic=ctx.names.enriched, payload=codec.encode(item),
@@ -85,6 +86,14 @@ async def store_one(ctx: AgentContext, store, item) -> None:
         await ctx.send_dead_letter(letter, item.id)
         return
     stored(ctx, store, [item.id])
+
+
+async def wait_unless_stopping(ctx: AgentContext, seconds: float) -> None:
+    """Back off; but a worker asked to stop while a store is away stops now (the batch stays
+    unacknowledged, so it is redelivered) instead of waiting for the store forever."""
+    if ctx.app.should_stop:
+        raise asyncio.CancelledError
+    await asyncio.sleep(seconds)
 
 
 def stored(ctx: AgentContext, store, ids: list[str]) -> None:

@@ -130,6 +130,7 @@ def fake_pipeline(tmp_path, sinks):
     progress = Progress(sink_names=tuple(s.name for s in sinks))
     metrics = SimpleNamespace(stored=SimpleNamespace(labels=lambda **kw: SimpleNamespace(inc=lambda n=1: None)))
     return SimpleNamespace(sinks=sinks, progress=progress, metrics=metrics, send_dead_letter=send_dead_letter,
+                           app=SimpleNamespace(should_stop=False),
                            names=SimpleNamespace(enriched="news.enriched"),
                            config=SimpleNamespace(data_dir=tmp_path)), letters
 

@@ -29,6 +29,7 @@ from faust.streams import current_event
 from newsflow.deadletter import dead_letter
 from newsflow.fetching import FeedCrawler, FeedEntry, FeedState, FetchStats, SeenUrls, load_feeds
 from newsflow.fetching.pending import PendingLink, after_failure, give_up_reason
+from newsflow.monitor import feed_views
 from newsflow.records import Link
 from newsflow.stream.context import AgentContext
 from newsflow.stream.kafka import NoBrokerError, raw_key, read_topic
@@ -119,6 +120,7 @@ class Fetcher:
 
     async def publish(self, doc) -> None:
         self.ctx.progress.expect(doc.id)
+        self.ctx.monitor.given(doc.id)
         await self.ctx.send(RAW, doc, key=raw_key(doc).decode())
 
     async def hand_off(self, entry: FeedEntry) -> None:
@@ -211,6 +213,7 @@ class Fetcher:
                                        stats=FetchStats(self.ctx.metrics.registry), hand_off=self.hand_off,
                                        seen=self.seen)
             await self.crawler.__aenter__()
+            self.ctx.monitor.feeds = lambda: feed_views(self.crawler.states.values()) if self.crawler else []
         return self.crawler
 
     async def poll(self, force: bool = False):

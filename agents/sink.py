@@ -14,6 +14,7 @@ import asyncio
 import functools
 import logging
 import os
+import time
 
 from newsflow import codec
 from newsflow.deadletter import dead_letter, side_folder
@@ -25,6 +26,7 @@ from newsflow.topics import ENRICHED
 EXIT_INTERRUPTED = 130  # as newsflow.stream.worker's
 
 log = logging.getLogger(__name__)
+article_log = logging.getLogger("newsflow.article")
 
 
 def register(ctx: AgentContext) -> None:
@@ -47,14 +49,20 @@ def register(ctx: AgentContext) -> None:
 async def store_batch(ctx: AgentContext, events) -> None:
     """Decode a batch (poison messages to the DLQ), then put it in every sink."""
     good = []
+    started = time.perf_counter()
     for event in events:
         message = event.message
+        ctx.monitor.consumed(message.topic, message.partition, message.offset)
         try:
             good.append(blank_controls(codec.decode(message.value, ENRICHED)))
         except codec.DecodeError as exc:
             await ctx.reject("sink", exc, message, exc.reason)
     for store in ctx.sinks:
         await store_in(ctx, store, good)
+    ms = round((time.perf_counter() - started) * 1000, 1)
+    for item in good:
+        article_log.info("stored", extra={"stage": "sink", "id": item.id, "url": item.article.url,
+                                          "outcome": f"{len(item.attributions)} attributions", "ms": ms})
 
 
 async def store_in(ctx: AgentContext, store, items) -> None:
@@ -70,7 +78,7 @@ async def store_in(ctx: AgentContext, store, items) -> None:
         for item in items:
             await store_one(ctx, store, item)
         return
-    stored(ctx, store, [item.id for item in items])
+    stored(ctx, store, items)
 
 
 async def store_one(ctx: AgentContext, store, item) -> None:
@@ -85,7 +93,7 @@ async def store_one(ctx: AgentContext, store, item) -> None:
                              key=item.id, reason="rejected", side_dir=side_folder(ctx.config.data_dir))
         await ctx.send_dead_letter(letter, item.id)
         return
-    stored(ctx, store, [item.id])
+    stored(ctx, store, [item])
 
 
 async def wait_unless_stopping(ctx: AgentContext, seconds: float) -> None:
@@ -96,6 +104,8 @@ async def wait_unless_stopping(ctx: AgentContext, seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-def stored(ctx: AgentContext, store, ids: list[str]) -> None:
-    ctx.progress.stored_in(store.name, ids)
-    ctx.metrics.stored.labels(sink=store.name).inc(len(ids))
+def stored(ctx: AgentContext, store, items: list) -> None:
+    """Progress, metrics and the dashboard learn that ``store`` holds ``items``."""
+    ctx.progress.stored_in(store.name, [item.id for item in items])
+    ctx.metrics.stored.labels(sink=store.name).inc(len(items))
+    ctx.monitor.stored(store.name, items, last_sink=store is ctx.sinks[-1])

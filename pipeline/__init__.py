@@ -8,6 +8,12 @@ The broker-free processing functions and records are importable from here;
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
+
+try:
+    __version__ = importlib.metadata.version("newsflow")
+except importlib.metadata.PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
 
 _EXPORTS = {
     "strip_boilerplate": "newsflow.stripping",

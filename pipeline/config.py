@@ -133,7 +133,11 @@ class Config:
     table_store: str = "memory://"  # Faust table store; rocksdb:// (pip install newsflow[rocksdb]) for production
     validate_output: bool = False  # check every produced message against its schema
     log_level: str = "warning"
-    metrics_port: int | None = None  # serve Prometheus /metrics on 127.0.0.1:PORT
+    metrics_port: int | None = None  # alias of web_port (Prometheus /metrics is served by the dashboard)
+    web_port: int | None = None  # dashboard, /api/status and /metrics on web_host:PORT (0: any free port)
+    web_host: str = "127.0.0.1"
+    log_format: str = "text"  # or "json": one object per line, for log shippers
+    verbose_internals: bool = False  # Faust/aiokafka/mode info and debug lines too
     feeds: Path | None = None  # feed list: one URL per line, or TOML with [[feed]] tables
     poll_tick: float = 5.0  # how often the leader worker checks for due feeds
     # Seconds the stripper or the attributor may spend on one message, per started megabyte
@@ -154,6 +158,12 @@ class Config:
             raise ConfigError(f"table_store {self.table_store!r}: use memory:// or rocksdb://")
         if self.stage_timeout <= 0:
             raise ConfigError("stage_timeout must be a positive number of seconds")
+        for name in ("web_port", "metrics_port"):
+            port = getattr(self, name)
+            if port is not None and not 0 <= port <= 65535:
+                raise ConfigError(f"{name} must be between 0 and 65535, not {port}")
+        if self.log_format not in ("text", "json"):
+            raise ConfigError(f"log_format must be text or json, not {self.log_format!r}")
 
     @property
     def default_sinks(self) -> tuple[str, ...]:

@@ -1,14 +1,14 @@
 """Prometheus metrics of a worker: what each stage processed, dead-lettered, and how long it took.
 
 One registry per worker (not the global default), so tests and several apps in one
-process do not collide; ``serve`` exposes it over HTTP for scraping.
+process do not collide; the dashboard server (``newsflow.web``) exposes it at ``/metrics``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Histogram
 
 
 @dataclass
@@ -28,6 +28,3 @@ class Metrics:
         self.stored = Counter("newsflow_articles_stored", "Articles flushed to a sink", ["sink"],
                               registry=self.registry)
 
-    def serve(self, port: int, host: str = "127.0.0.1") -> None:
-        """Expose ``/metrics`` on ``host:port`` (a background thread of the worker)."""
-        start_http_server(port, addr=host, registry=self.registry)

@@ -12,13 +12,14 @@ import sys
 
 import orjson
 
+from newsflow.cli import BROKER_OPTIONS
 from newsflow.clock import now_iso
 from newsflow.deadletter import original_bytes
 from newsflow.stream.kafka import producer, read_topic, resolve_bootstrap
 from newsflow.topics import REPLAYABLE, TopicNames
 
 REPLAY_GROUP = "newsflow-dlq-replay"
-
+OPTIONS = BROKER_OPTIONS
 
 def add_arguments(parser) -> None:
     parser.add_argument("action", choices=["list", "replay"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+OPTIONS: tuple[str, ...] = ()
 
 def add_arguments(parser) -> None:
     parser.add_argument("action", choices=["add", "list", "remove"])
@@ -18,7 +19,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args, config) -> int:
-    from newsflow.fetching import add_feed, list_feeds, remove_feed
+    from newsflow.fetching import add_feed, list_feeds, load_feeds, remove_feed
 
     path = Path(args.file) if args.file else (config.feeds or Path("feeds.txt"))
     if args.action == "list":
@@ -28,8 +29,10 @@ def run(args, config) -> int:
     if not args.url:
         raise ValueError(f"feeds {args.action} needs a URL")
     if args.action == "add":
+        known = any(spec.url == args.url for spec in load_feeds(path)) if path.exists() else False
         add_feed(path, args.url, interval=args.interval)
-        print(f"added {args.url} to {path}")
+        print(f"{args.url} was already in {path}" + (" (interval updated)" if known and args.interval else "")
+              if known else f"added {args.url} to {path}")
         return 0
     if remove_feed(path, args.url):
         print(f"removed {args.url} from {path}")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from newsflow.cli import positive_int
 from newsflow.cli.summary import sqlite_path
 from newsflow.store_queries import quotes
 
+OPTIONS = ("data_dir",)  # for the default SQLite store
 
 def add_arguments(parser) -> None:
     parser.add_argument("--speaker", required=True)
-    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--limit", type=positive_int, default=20, help="at most this many (default 20)")
     parser.add_argument("--db", help="SQLite file (default: the configured sqlite sink)")
 
 

@@ -11,7 +11,10 @@ import argparse
 import dataclasses
 from pathlib import Path
 
-from newsflow.config import COMPRESSION_CODECS, FetchSettings, env_name, flag_name
+from newsflow.cli import SHARED, port_number
+from newsflow.config import COMPRESSION_CODECS, ConfigError, FetchSettings, env_name, flag_name
+
+OPTIONS = tuple(SHARED)  # the worker uses every shared setting
 
 
 def add_arguments(parser) -> None:
@@ -23,7 +26,7 @@ def add_arguments(parser) -> None:
                         help="jsonl:PATH, sqlite:PATH or postgresql://... (repeatable; default sqlite:data/newsflow.sqlite3)")
     parser.add_argument("--validate-output", action="store_true", default=None,
                         help="check every produced message against its topic's schema")
-    parser.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, progress lines or summary")
     scale = parser.add_argument_group("scaling and state (each flag also as NEWSFLOW_<NAME>)")
     scale.add_argument("--processes", metavar="N|auto",
                        help="worker processes in one consumer group (default 1; auto: one per core)")
@@ -35,8 +38,14 @@ def add_arguments(parser) -> None:
     parser.add_argument("--report-fd", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--poll", choices=("auto", "once", "continuous", "off"), default="auto",
                         help=argparse.SUPPRESS)
-    parser.add_argument("--metrics-port", dest="metrics_port",
-                        help="serve Prometheus metrics on 127.0.0.1:PORT/metrics (env NEWSFLOW_METRICS_PORT)")
+    web = parser.add_argument_group("watching it work")
+    web.add_argument("--web-port", dest="web_port", type=port_number, metavar="PORT",
+                     help="serve the live dashboard at http://HOST:PORT/, JSON at /api/status, Prometheus at "
+                          "/metrics (env NEWSFLOW_WEB_PORT; 0 picks a free port)")
+    web.add_argument("--web-host", dest="web_host", metavar="HOST",
+                     help="address the dashboard listens on (env NEWSFLOW_WEB_HOST, default 127.0.0.1)")
+    web.add_argument("--metrics-port", dest="metrics_port", type=port_number, metavar="PORT",
+                     help="alias of --web-port, kept for Prometheus set-ups (env NEWSFLOW_METRICS_PORT)")
     parser.add_argument("--stage-timeout", dest="stage_timeout", metavar="SECONDS",
                         help="time budget of the stripper and the attributor per message and started megabyte of text; "
                              "past it the message is dead-lettered with reason timeout "
@@ -64,9 +73,20 @@ def add_setting(group, f: dataclasses.Field, aliases: tuple[str, ...] = ()) -> N
 def config_overrides(args) -> dict:
     fetch = {f.name: getattr(args, f.name) for f in dataclasses.fields(FetchSettings)}
     scale = {k: getattr(args, k) for k in ("processes", "compression", "table_store")}
+    for spec in args.sinks:
+        check_sink_folder(spec)
     return {"sinks": tuple(args.sinks) or None, "validate_output": args.validate_output, "feeds": args.feeds,
-            "poll_tick": args.poll_tick, "metrics_port": args.metrics_port, "stage_timeout": args.stage_timeout,
+            "poll_tick": args.poll_tick, "metrics_port": args.metrics_port, "web_port": args.web_port,
+            "web_host": args.web_host, "stage_timeout": args.stage_timeout,
             **fetch, **scale}
+
+
+def check_sink_folder(spec: str) -> None:
+    """A file sink named on the command line must go into a folder that exists (only the
+    default store's folder, the data folder, is created): a typo must not scatter files."""
+    scheme, _, path = spec.partition(":")
+    if scheme in ("sqlite", "jsonl") and path and not Path(path).expanduser().parent.is_dir():
+        raise ConfigError(f"--sink {spec}: folder {Path(path).parent} does not exist")
 
 
 def run(args, config) -> int:
@@ -85,7 +105,7 @@ def run(args, config) -> int:
     else:
         code = run_worker(config, options)
     if args.exit_when_idle and not args.quiet:
-        from newsflow.cli.summary import print_summary
+        from newsflow.cli.summary import format_run_summary
 
-        print_summary(config.default_sinks)
+        print(format_run_summary(options.monitor.summary()))
     return code

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from newsflow.cli import positive_int
 from newsflow.cli.summary import sqlite_path
 from newsflow.store_queries import search
 
+OPTIONS = ("data_dir",)  # for the default SQLite store
 
 def add_arguments(parser) -> None:
     parser.add_argument("query")
-    parser.add_argument("--limit", type=int, default=10)
+    parser.add_argument("--limit", type=positive_int, default=10, help="at most this many (default 10)")
     parser.add_argument("--db", help="SQLite file (default: the configured sqlite sink)")
 
 

@@ -8,14 +8,16 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from newsflow.cli import BROKER_OPTIONS, positive_int
 from newsflow.stream.kafka import read_topic, resolve_bootstrap
 from newsflow.topics import ALL_TOPICS, TopicNames
 
+OPTIONS = BROKER_OPTIONS
 
 def add_arguments(parser) -> None:
     parser.add_argument("topic", metavar="TOPIC")
     parser.add_argument("--follow", "-f", action="store_true", help="keep waiting for new messages")
-    parser.add_argument("--max", type=int, default=None, help="stop after this many messages")
+    parser.add_argument("--max", type=positive_int, default=None, help="stop after this many messages")
     parser.add_argument("--group", help="consume in this consumer group (commits offsets)")
 
 

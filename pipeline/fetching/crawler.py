@@ -158,11 +158,13 @@ class FeedCrawler:
     async def _poll_feed(self, state: FeedState, report: PollReport) -> None:
         """Fetch one feed, handle its new entries, update and hand over its state."""
         report.feeds_polled += 1
+        started = time.perf_counter()
         try:
             parsed = await self._fetch_feed(state)
         except Exception as exc:  # noqa: BLE001 - one broken feed must not stop the others
             log.exception("feed %s: unexpected error", state.feed_url)
             parsed = FeedFailure(f"{type(exc).__name__}: {exc}")
+        new = 0
         if isinstance(parsed, FeedFailure):
             report.feeds_failed += 1
             record_failure(state, parsed.error, self.clock(), self.settings, parsed.retry_after)
@@ -173,6 +175,9 @@ class FeedCrawler:
         else:
             new = await self._handle_entries(state, parsed.entries, report)
             record_success(state, new, self.clock(), self.settings)
+        outcome = "failed" if isinstance(parsed, FeedFailure) else "new" if new else "unchanged"
+        log.info("feed polled", extra={"feed": state.feed_url, "outcome": outcome, "new": new,
+                                       "ms": round((time.perf_counter() - started) * 1000, 1)})
         await self._state_changed(state)
 
     async def _fetch_feed(self, state: FeedState) -> ParsedFeed | FeedFailure | None:

@@ -14,6 +14,7 @@ import inspect
 import logging
 import os
 import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ from newsflow.config import Config
 from newsflow.deadletter import dead_letter, side_folder
 from newsflow.delivery import retry_until_done
 from newsflow.metrics import Metrics
+from newsflow.monitor import Monitor, dead_letter_reason
 from newsflow.progress import Progress
 from newsflow.records import DeadLetter, Record
 from newsflow.sinks import Sink
@@ -35,8 +37,11 @@ from newsflow.stream.context import StageFunction
 from newsflow.stream.kafka import MAX_MESSAGE_BYTES, MAX_VALUE_BYTES, compression_type
 from newsflow.stream.stage_runner import StageRunner, StageUnavailable
 from newsflow.topics import DLQ, TOPIC_RECORDS, TopicNames
+from newsflow.urls import site_key
 
 log = logging.getLogger(__name__)
+article_log = logging.getLogger("newsflow.article")  # one info line per article and stage
+VERBS = {"stripper": "stripped", "attributor": "enriched", "fetcher": "fetched"}
 
 
 def faust_settings(config: Config, bootstrap: str) -> dict[str, Any]:
@@ -45,7 +50,7 @@ def faust_settings(config: Config, bootstrap: str) -> dict[str, Any]:
         "broker": ",".join(f"{transport.SCHEME}://{host}" for host in bootstrap.split(",")),
         "store": config.table_store,
         "datadir": str(config.table_dir),
-        "web_enabled": False,
+        "web_enabled": False,  # newsflow.web serves the dashboard and /metrics instead
         "autodiscover": False,
         "topic_partitions": config.partitions,
         "topic_replication_factor": 1,
@@ -82,6 +87,7 @@ class Pipeline:
     sinks: list[Sink] = field(default_factory=list)
     fetcher: Any = None  # newsflow.agents.fetcher.Fetcher when a feed list is configured
     metrics: Metrics = field(default_factory=Metrics)
+    monitor: Monitor = field(default_factory=Monitor)
     runners: dict[str, StageRunner] = field(default_factory=dict)
     crash: BaseException | None = None  # an agent's own failure: the run exits 1
 
@@ -134,11 +140,13 @@ class Pipeline:
 
     async def send_dead_letter(self, letter: DeadLetter, doc_id: str | None) -> None:
         """Send a letter, retrying until the broker has it (a lost letter would be a lost message)."""
-        log.warning("dead letter from %s (%s): %s", letter.stage, letter.reason or letter.error_type, letter.error)
+        article_log.warning("dead-lettered", extra={"stage": letter.stage, "id": doc_id,
+                                                     "reason": dead_letter_reason(letter), "error": letter.error})
         value = codec.encode(letter)
         key = letter.key.encode() if letter.key else None
         await retry_until_done(lambda: self.send_bytes(DLQ, key, value), "sending a dead letter", log)
         self.metrics.dead_letters.labels(stage=letter.stage).inc()
+        self.monitor.dead(letter, doc_id)
         self.progress.dead(doc_id, letter.reason or "error")
 
     async def reject(self, stage: str, exc: BaseException, message: Any, reason: str) -> None:
@@ -163,10 +171,14 @@ class Pipeline:
         await retry_until_done(lambda: self._handle_once(message, stage, source, process, target), where, log)
 
     async def _handle_once(self, message, stage: str, source: str, process: Callable, target: str | None) -> None:
+        self.monitor.consumed(message.topic, message.partition, message.offset)
         try:
             record = codec.decode(message.value, source)
         except codec.DecodeError as exc:
             return await self.reject(stage, exc, message, exc.reason)
+        if stage == "stripper" and message.timestamp:
+            self.monitor.entered(getattr(record, "id", ""), message.timestamp)  # seconds
+        started = time.perf_counter()
         try:
             with self.metrics.stage_seconds.labels(stage=stage).time():
                 result = await run_stage(process, record)
@@ -180,6 +192,46 @@ class Pipeline:
                 await self.send(target, result, key=_key_text(message.key))
             except OversizeMessage as exc:
                 await self.reject(stage, exc, message, exc.reason)
+                return
+        try:  # a figure that cannot be taken must not fail a processed message
+            self.observe(stage, record, result, time.perf_counter() - started)
+        except Exception:  # noqa: BLE001 - the dashboard's figures never stop the pipeline
+            log.exception("%s: could not record the figures of a message", stage)
+
+    def observe(self, stage: str, record: Any, result: Any, seconds: float) -> None:
+        """Figures for the dashboard and one log line for people, per message and stage."""
+        self.monitor.processed(stage, seconds)
+        fields: dict[str, Any] = {"stage": stage, "id": getattr(record, "id", None)}
+        url = getattr(record, "url", None)
+        fields["url" if url or not getattr(record, "source_path", None) else "file"] = url or getattr(record, "source_path", None)
+        if result is None:  # the stage published itself, or had nothing to send on
+            fields["outcome"] = "done"
+        elif stage == "stripper":
+            self.monitor.stripped(site_key(url), len(result.removed), len(result.paragraphs))
+            fields["outcome"] = f"{len(result.paragraphs)} paragraphs, {len(result.removed)} lines removed"
+        elif stage == "attributor":
+            fields["outcome"] = f"{len(result.attributions)} attributions"
+        else:
+            fields["outcome"] = "ok"
+        fields["ms"] = round(seconds * 1000, 1)
+        article_log.info(VERBS.get(stage, stage), extra=fields)
+
+
+def consumer_lag(pipeline: Pipeline) -> dict[str, int]:
+    """Messages behind per topic this worker consumes: high-water mark minus the next offset to handle."""
+    lag: dict[str, int] = {}
+    try:
+        consumer = pipeline.app.consumer
+        for tp in consumer.assignment():
+            done = pipeline.monitor.offsets.get((tp.topic, tp.partition))
+            high = consumer.highwater(tp)
+            if high is None or pipeline.names.base_of(tp.topic) not in TOPIC_RECORDS:
+                continue
+            # tansu's high-water mark can be one short after a batch: never below zero.
+            lag[tp.topic] = lag.get(tp.topic, 0) + max(0, high - (done + 1 if done is not None else 0))
+    except Exception:  # noqa: BLE001 - not started yet, or shutting down: no figures
+        return {}
+    return lag
 
 
 async def run_stage(process: StageFunction, record: Record) -> Record | None:
@@ -207,13 +259,15 @@ def doc_id_of(payload: bytes | None) -> str | None:
 
 
 def create_pipeline(config: Config, bootstrap: str, *, sinks: list[Sink] | None = None,
-                    progress: Progress | None = None, poll_feeds_continuously: bool = True) -> Pipeline:
+                    progress: Progress | None = None, poll_feeds_continuously: bool = True,
+                    monitor: Monitor | None = None) -> Pipeline:
     """Build the Faust app and register every agent on it (the fetcher only with a feed list)."""
     from newsflow.agents import attributor, fetcher, sink, stripper
 
     app = faust.App(config.app_id, **faust_settings(config, bootstrap))
     pipeline = Pipeline(config=config, app=app, names=TopicNames(config.topic_prefix),
-                        progress=progress or Progress(), sinks=list(sinks or []))
+                        progress=progress or Progress(), sinks=list(sinks or []),
+                        monitor=monitor or Monitor())
     for base in TOPIC_RECORDS:
         pipeline.topic(base)
     stripper.register(pipeline)

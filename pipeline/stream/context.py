@@ -14,6 +14,7 @@ import faust
 
 from newsflow.config import Config
 from newsflow.metrics import Metrics
+from newsflow.monitor import Monitor
 from newsflow.progress import Progress
 from newsflow.records import DeadLetter, Record
 from newsflow.sinks import Sink
@@ -58,6 +59,11 @@ class AgentContext(Protocol):
 
     async def reject(self, stage: str, exc: BaseException, message: Any, reason: str) -> None:
         """Dead-letter a consumed message with ``reason`` (its fault)."""
+        ...
+
+    @property
+    def monitor(self) -> Monitor:
+        """The dashboard's figures (newsflow.monitor): agents report what they stored and found."""
         ...
 
     def topic(self, base: str, *, compacting: bool | None = None) -> faust.TopicT:

@@ -19,6 +19,7 @@ from aiokafka.errors import MessageSizeTooLargeError, TopicAlreadyExistsError
 from newsflow import codec
 from newsflow.config import Config
 from newsflow.deadletter import dead_letter
+from newsflow.monitor import Monitor
 from newsflow.progress import Progress
 from newsflow.records import RawDocument
 from newsflow.replay import ReplayProblem, ReplayReport, iter_documents
@@ -109,7 +110,7 @@ def raw_key(doc: RawDocument) -> bytes:
 
 
 async def publish_replay(send, names: TopicNames, paths: Iterable[str | Path],
-                         progress: Progress | None = None) -> ReplayReport:
+                         progress: Progress | None = None, monitor: Monitor | None = None) -> ReplayReport:
     """Send every document in ``paths`` to news.raw, and everything else to news.dlq with its reason.
 
     ``send(topic, key, value)`` is an async callable (aiokafka or Faust).  Nothing aborts the
@@ -120,6 +121,8 @@ async def publish_replay(send, names: TopicNames, paths: Iterable[str | Path],
     for item in iter_documents(paths, max_bytes=MAX_VALUE_BYTES):
         if isinstance(item, RawDocument):
             doc = item
+            if monitor is not None:
+                monitor.given(doc.id)
             refused = await _send_document(send, names, doc)
             if refused is None:
                 if progress is not None:  # once sent: a refused one is counted by the report alone
@@ -127,7 +130,10 @@ async def publish_replay(send, names: TopicNames, paths: Iterable[str | Path],
                 report.published += 1
                 continue
             item = refused
-        await send(names.dlq, None, codec.encode(replay_letter(item)))
+        letter = replay_letter(item)
+        await send(names.dlq, None, codec.encode(letter))
+        if monitor is not None:
+            monitor.dead(letter)
         log.warning("replay: %s: %s", item.path, item.error)
         report.dead_lettered[item.reason] += 1
     return report
@@ -154,7 +160,7 @@ def replay_letter(problem: ReplayProblem):
     return dataclasses.replace(letter, error_type=problem.reason)
 
 
-async def replay_files(config: Config, paths: Iterable[str | Path]) -> ReplayReport:
+async def replay_files(config: Config, paths: Iterable[str | Path], monitor: Monitor | None = None) -> ReplayReport:
     """``newsflow replay``: publish files with a plain producer."""
     bootstrap = resolve_bootstrap(config)
     names = TopicNames(config.topic_prefix)
@@ -164,7 +170,7 @@ async def replay_files(config: Config, paths: Iterable[str | Path]) -> ReplayRep
     try:
         async def send(topic, key, value):
             await client.send_and_wait(topic, value=value, key=key)
-        return await publish_replay(send, names, paths)
+        return await publish_replay(send, names, paths, monitor=monitor)
     finally:
         await client.stop()
 

@@ -76,6 +76,8 @@ class Supervisor:
         port = self.config.metrics_port
         settings = dataclasses.replace(self.config, broker=self.bootstrap, processes=1, worker_slot=child.slot,
                                        metrics_port=port + child.slot if port else None)
+        if self.config.web_port is not None:  # the supervisor serves it; each child on a free port
+            settings = dataclasses.replace(settings, web_port=0, metrics_port=None)
         read_end, write_end = os.pipe()
         poll = "continuous"
         if self.options.exit_when_idle:
@@ -107,6 +109,8 @@ class Supervisor:
                 if event["event"] == "polled":
                     self.polled = True
                     self.check_replay_done()
+                if event["event"] == "stored_in":
+                    self.options.monitor.stored_per_sink[event["sink_name"]] += len(event["ids"])
                 self.progress.apply(event)
         finally:
             transport.close()
@@ -155,7 +159,8 @@ class Supervisor:
                 async def send(topic, key, value):
                     await client.send_and_wait(topic, value=value, key=key)
 
-                replayed = await publish_replay(send, names, self.options.replay, self.progress)
+                replayed = await publish_replay(send, names, self.options.replay, self.progress,
+                                                self.options.monitor)
             finally:
                 await client.stop()
             self.replay_lost = replayed.dead_lettered
@@ -191,6 +196,7 @@ class Supervisor:
         await ensure_topics(self.bootstrap, TopicNames(self.config.topic_prefix), self.config.partitions)
         say(self.options, f"newsflow: {len(self.children)} worker processes on {self.bootstrap}, "
                           f"{self.config.partitions} partitions per topic")
+        dashboard = await self.start_dashboard()
         tasks = [loop.create_task(self.watch(child)) for child in self.children]
         replay = loop.create_task(self.replay())
         for task in (*tasks, replay):
@@ -199,7 +205,31 @@ class Supervisor:
         replay.cancel()
         await self.terminate()
         await asyncio.gather(*tasks, *self.readers, return_exceptions=True)  # pipes close as children exit
+        if dashboard is not None:
+            await dashboard.stop()
+            with contextlib.suppress(FileNotFoundError):
+                (self.config.data_dir / "web.address").unlink()
         return self.code
+
+    async def start_dashboard(self):
+        """With --web-port: the dashboard of the whole group, merging the children's figures
+        (each child serves its own on a free port and writes DATA_DIR/web.<slot>.address)."""
+        if self.config.web_port is None:
+            return None
+        from newsflow import __version__
+        from newsflow.web import Dashboard, child_addresses, write_address
+
+        data_dir = self.config.data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        for stale in data_dir.glob("web.*.address"):
+            stale.unlink()
+        dashboard = Dashboard(self.options.monitor, describe=lambda: {"version": __version__},
+                              peers=lambda: child_addresses(data_dir))
+        url = await dashboard.start(self.config.web_host, self.config.web_port)
+        write_address(data_dir, url)
+        say(self.options, f"dashboard: {url} (JSON {url}api/status; each worker's /metrics at the address "
+                          f"in {data_dir}/web.<slot>.address; `newsflow status`)")
+        return dashboard
 
 
 def run(config: Config, options) -> int:

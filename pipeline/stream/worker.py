@@ -11,20 +11,23 @@ import contextlib
 import logging
 import os
 import signal
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import faust
 
+from newsflow import logs
 from newsflow.config import Config
+from newsflow.monitor import Monitor
 from newsflow.progress import Progress
+from newsflow.progress_display import ProgressDisplay, write_line
 from newsflow.sinks import open_sink
-from newsflow.stream.app import create_pipeline
+from newsflow.stream.app import consumer_lag, create_pipeline
 from newsflow.stream.broker import folder_broker
 from newsflow.stream.kafka import ensure_topics, publish_replay
 from newsflow.topics import TopicNames
+from newsflow.web import Dashboard, write_address
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,8 @@ class RunOptions:
     replay: list[Path] = field(default_factory=list)
     exit_when_idle: bool = False
     quiet: bool = False
+    progress_bar: bool = True  # with exit_when_idle: a bar on a terminal, plain lines elsewhere
+    monitor: Monitor = field(default_factory=Monitor)  # this run's figures; the summary reads them after
     report_fd: int | None = None  # a child of the supervisor: progress events go up this pipe
     # Feed polling: "auto" is once with exit_when_idle, else the leader polls continuously;
     # the supervisor's exit-when-idle children get "once" (one of them) or "off".
@@ -71,18 +76,25 @@ def run(config: Config, options: RunOptions) -> int:
         loop.run_until_complete(setup_sinks(sinks))  # an unreachable store fails now, clearly
         progress = Progress(sink_names=tuple(s.name for s in sinks), tracking=options.exit_when_idle,
                             report=reporter(options.report_fd))
-        pipeline = create_pipeline(config, bootstrap, sinks=sinks, progress=progress,
+        monitor = options.monitor
+        monitor.tracking = options.exit_when_idle
+        monitor.sink_stats = lambda: {s.name: vars(s.stats) for s in sinks if hasattr(s, "stats")}
+        pipeline = create_pipeline(config, bootstrap, sinks=sinks, progress=progress, monitor=monitor,
                                    poll_feeds_continuously=options.feed_polling == "continuous")
+        monitor.lag = lambda: consumer_lag(pipeline)
         outcome: dict[str, int] = {}
         add_replay_task(pipeline, options, outcome)
         if options.report_fd is not None:
             add_orphan_watch(pipeline)
         add_shutdown(pipeline)
-        if config.metrics_port:
-            pipeline.metrics.serve(config.metrics_port)
         announce(config, bootstrap, sinks, options)
+        web_port = config.web_port if config.web_port is not None else config.metrics_port
+        if web_port is not None:
+            loop.run_until_complete(start_dashboard(pipeline, config, web_port, options))
         worker = PipelineWorker(pipeline.app, loglevel=config.log_level.upper(), quiet=True,
-                                redirect_stdouts=False, loop=loop)
+                                redirect_stdouts=False, loop=loop,
+                                logging_config=logs.logging_config(config.log_level, config.log_format,
+                                                                   config.verbose_internals))
         worker.spinner = None  # its escape codes mangle logs and the summary
         status = 0
         try:
@@ -150,8 +162,9 @@ async def replay_then_wait(pipeline, options: RunOptions) -> int | None:
         await pipeline.send_bytes(pipeline.names.base_of(topic), key, value)
 
     replay_lost: Counter = Counter()
+    display = start_display(pipeline, options)
     if options.replay:
-        replayed = await publish_replay(send, pipeline.names, options.replay, progress)
+        replayed = await publish_replay(send, pipeline.names, options.replay, progress, pipeline.monitor)
         replay_lost = replayed.dead_lettered
         say(options, f"{replayed.describe()} into {pipeline.names.raw}")
     if options.feed_polling == "once" and pipeline.fetcher is not None:
@@ -167,7 +180,11 @@ async def replay_then_wait(pipeline, options: RunOptions) -> int | None:
     progress.finish_replay()
     if not options.exit_when_idle:
         return None
-    await progress.wait_idle()
+    try:
+        await progress.wait_idle()
+    finally:
+        if display is not None:
+            display.cancel()
     lost = progress.lost() + replay_lost
     say(options, f"idle: {progress.stored_everywhere()} document(s) in every sink"
                  + (f", {sum(lost.values())} not stored: " + ", ".join(f"{n} {why}" for why, n in sorted(lost.items()))
@@ -203,6 +220,48 @@ def reporter(fd: int | None):
     return report
 
 
+def start_display(pipeline, options: RunOptions) -> asyncio.Task | None:
+    """With exit_when_idle: a progress bar (or plain lines) until the run is idle."""
+    if not options.exit_when_idle or options.quiet or not options.progress_bar:
+        return None
+    progress, monitor = pipeline.progress, pipeline.monitor
+
+    def figures() -> dict:
+        totals = monitor.totals
+        return {"published": totals["given"], "stripped": totals["stripper"], "enriched": totals["attributor"],
+                "stored": totals["stored"], "dead": totals["dead"],
+                "total": len(progress.expected) if progress.replay_done else None}
+
+    display = ProgressDisplay(figures)
+
+    async def show() -> None:
+        try:
+            await display.run()
+        finally:
+            display.close()
+
+    return asyncio.ensure_future(show())
+
+
+async def start_dashboard(pipeline, config: Config, port: int, options: RunOptions) -> None:
+    """Serve the dashboard, /api/status and /metrics; write the address down for `newsflow status`."""
+    from newsflow import __version__
+
+    dashboard = Dashboard(pipeline.monitor, pipeline.metrics.registry,
+                          describe=lambda: {"version": __version__, "data_dir": str(config.data_dir)})
+    url = await dashboard.start(config.web_host, port)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    address = write_address(config.data_dir, url, config.worker_slot if options.report_fd is not None else None)
+    say(options, f"dashboard: {url} (JSON {url}api/status, Prometheus {url}metrics; `newsflow status`)")
+
+    @pipeline.app.on_before_shutdown.connect
+    async def stop_dashboard(app, **kwargs) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            if address.read_text().strip() == url:  # another run in this folder may have taken it over
+                address.unlink()
+        await dashboard.stop()
+
+
 async def setup_sinks(sinks) -> None:
     """Create or migrate every store before consuming anything."""
     for sink in sinks:
@@ -236,4 +295,4 @@ def announce(config: Config, bootstrap: str, sinks, options: RunOptions) -> None
 def say(options: RunOptions, text: str, always: bool = False) -> None:
     """A progress line on stderr (``always``: also under --quiet, for what went wrong)."""
     if always or not options.quiet:
-        print(text, file=sys.stderr, flush=True)
+        write_line(text)

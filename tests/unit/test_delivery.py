@@ -16,6 +16,7 @@ import pytest
 from newsflow import codec
 from newsflow.deadletter import PAYLOAD_LIMIT, dead_letter, original_bytes
 from newsflow.delivery import backoff, is_rejection, retry_until_done
+from newsflow.monitor import Monitor
 from newsflow.processing import clean_document, clean_with_site_state
 from newsflow.progress import Progress
 from newsflow.records import RawDocument
@@ -131,6 +132,7 @@ def fake_pipeline(tmp_path, sinks):
     metrics = SimpleNamespace(stored=SimpleNamespace(labels=lambda **kw: SimpleNamespace(inc=lambda n=1: None)))
     return SimpleNamespace(sinks=sinks, progress=progress, metrics=metrics, send_dead_letter=send_dead_letter,
                            app=SimpleNamespace(should_stop=False),
+                           monitor=Monitor(),
                            names=SimpleNamespace(enriched="news.enriched"),
                            config=SimpleNamespace(data_dir=tmp_path)), letters
 

@@ -12,7 +12,7 @@ import dataclasses
 from pathlib import Path
 
 from newsflow.cli import SHARED, port_number
-from newsflow.config import COMPRESSION_CODECS, ConfigError, FetchSettings, env_name, flag_name
+from newsflow.config import COMPRESSION_CODECS, FetchSettings, env_name, flag_name
 
 OPTIONS = tuple(SHARED)  # the worker uses every shared setting
 
@@ -73,23 +73,26 @@ def add_setting(group, f: dataclasses.Field, aliases: tuple[str, ...] = ()) -> N
 def config_overrides(args) -> dict:
     fetch = {f.name: getattr(args, f.name) for f in dataclasses.fields(FetchSettings)}
     scale = {k: getattr(args, k) for k in ("processes", "compression", "table_store")}
-    for spec in args.sinks:
-        check_sink_folder(spec)
     return {"sinks": tuple(args.sinks) or None, "validate_output": args.validate_output, "feeds": args.feeds,
             "poll_tick": args.poll_tick, "metrics_port": args.metrics_port, "web_port": args.web_port,
             "web_host": args.web_host, "stage_timeout": args.stage_timeout,
             **fetch, **scale}
 
 
-def check_sink_folder(spec: str) -> None:
-    """A file sink named on the command line must go into a folder that exists (only the
-    default store's folder, the data folder, is created): a typo must not scatter files."""
+def check_sink_folder(spec: str, data_dir: Path) -> None:
+    """A file sink must go into a folder that exists or into the data folder (which the
+    worker creates): a typo in a path must not scatter folders and files."""
     scheme, _, path = spec.partition(":")
-    if scheme in ("sqlite", "jsonl") and path and not Path(path).expanduser().parent.is_dir():
-        raise ConfigError(f"--sink {spec}: folder {Path(path).parent} does not exist")
+    if scheme not in ("sqlite", "jsonl") or not path:
+        return
+    parent = Path(path).expanduser().resolve().parent
+    if not parent.is_dir() and not parent.is_relative_to(data_dir.resolve()):
+        raise ValueError(f"sink {spec}: folder {Path(path).parent} does not exist")
 
 
 def run(args, config) -> int:
+    for spec in config.sinks:
+        check_sink_folder(spec, config.data_dir)
     for path in args.replay:
         if not Path(path).exists():
             raise FileNotFoundError(f"--replay: no such file or folder: {path}")

@@ -86,12 +86,13 @@ def test_ports_from_the_environment_are_checked_too():
 
 def test_a_missing_sink_folder_is_an_error_unless_default(capsys, tmp_path):
     code, err = run_main(capsys, "run", "--sink", f"sqlite:{tmp_path}/no/such/store.sqlite3")
-    assert code == 2 and "does not exist" in err
+    assert code == 1 and "does not exist" in err
     code, err = run_main(capsys, "run", "--sink", f"jsonl:{tmp_path}/nope/out.jsonl")
-    assert code == 2 and "does not exist" in err
+    assert code == 1 and "does not exist" in err
     from newsflow.cli.run import check_sink_folder
 
-    check_sink_folder(f"sqlite:{tmp_path}/store.sqlite3")  # an existing folder is fine
+    check_sink_folder(f"sqlite:{tmp_path}/store.sqlite3", tmp_path / "data")  # an existing folder is fine
+    check_sink_folder(f"sqlite:{tmp_path}/data/new/store.sqlite3", tmp_path / "data")  # the data folder is made
     assert build_config({"data_dir": tmp_path / "new"}).default_sinks == (f"sqlite:{tmp_path}/new/newsflow.sqlite3",)
 
 

@@ -6,6 +6,7 @@ read by ``tests/test_bench_attribution.py``.
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -531,20 +532,27 @@ def _bomb(size: int) -> str:
 
 
 def _best_time(text: str, runs: int = 3) -> float:
-    """Best CPU time of a few runs (CPU time: other processes on the machine do not count)."""
+    """Best CPU time of a few runs (CPU time: other processes on the machine do not count; the
+    collector is paused, so its passes over a large heap do not pass for the algorithm's growth)."""
     best = float("inf")
-    for _ in range(runs):
-        t0 = time.process_time()
-        find_attributions(text)
-        best = min(best, time.process_time() - t0)
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(runs):
+            t0 = time.process_time()
+            find_attributions(text)
+            best = min(best, time.process_time() - t0)
+    finally:
+        gc.enable()
     return best
 
 
 @pytest.mark.parametrize("unit", _BOMB_UNITS)
 def test_repeated_cue_phrases_grow_linearly(unit):
+    """Eight times the input: linear work takes about 8x as long, quadratic 64x; the bar sits between."""
     small = unit * (32_000 // len(unit))
     small_time = _best_time(small)
-    assert _best_time(small * 4) < 8 * small_time + 0.02
+    assert _best_time(small * 8) < 20 * small_time + 0.05
 
 
 def test_a_megabyte_of_cue_phrases_is_attributed_fast():

@@ -17,7 +17,7 @@ from typing import Any
 from newsflow import __version__, logs
 from newsflow.config import ConfigError, build_config
 
-COMMANDS = ("run", "replay", "extract", "tail", "search", "quotes", "schemas", "dlq", "feeds", "status")
+COMMANDS = ("run", "replay", "extract", "tail", "search", "quotes", "speakers", "schemas", "dlq", "feeds", "status")
 BROKER_OPTIONS = ("broker", "topic_prefix", "data_dir", "log_level", "log_format")
 DEFAULT_OPTIONS = ("log_level", "log_format")
 

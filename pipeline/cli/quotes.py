@@ -17,7 +17,8 @@ def add_arguments(parser) -> None:
 def run(args, config) -> int:
     rows = quotes(sqlite_path(args.db, config), args.speaker, args.limit)
     for row in rows:
-        print(f"{row['speaker']} ({row['cue']}, {row['kind']}): {row['content']}\n    in: {row['title']}")
+        titles = f" [{'; '.join(row['titles'])}]" if row["titles"] else ""
+        print(f"{row['speaker']}{titles} ({row['cue']}, {row['kind']}): {row['content']}\n    in: {row['title']}")
     if not rows:
         print("no quotes")
     return 0

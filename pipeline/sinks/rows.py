@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from newsflow.attribution.names import speaker_list
 from newsflow.codec import json_text
 from newsflow.records import EnrichedArticle
 from newsflow.sinks.base import record_json
@@ -23,7 +24,9 @@ ATTRIBUTION_COLUMNS = (
     "source_start", "source_end", "cue_start", "cue_end", "content_start", "content_end",
     "content_spans",
 )
-JSON_COLUMNS = frozenset({"authors", "tags", "captions", "credits", "removed", "record", "content_spans"})
+ARTICLE_SPEAKER_COLUMNS = ("article_id", "name", "titles", "mentions", "quotes")
+JSON_COLUMNS = frozenset({"authors", "tags", "captions", "credits", "removed", "record", "content_spans", "titles"})
+MAX_TITLES = 20  # titles kept per speaker in the ``speakers`` table, most seen first
 
 
 def article_row(item: EnrichedArticle, digest: str) -> dict[str, Any]:
@@ -55,5 +58,23 @@ def attribution_rows(item: EnrichedArticle) -> list[dict[str, Any]]:
 
 
 def speakers_of(rows: list[dict[str, Any]]) -> set[str]:
-    """Distinct non-empty speaker names in attribution rows."""
-    return {r["speaker"] for r in rows if r["speaker"]}
+    """Distinct speaker names in ``article_speakers`` rows."""
+    return {r["name"] for r in rows}
+
+
+def article_speaker_rows(item: EnrichedArticle) -> list[dict[str, Any]]:
+    """One ``article_speakers`` row per canonical speaker of ``item``.
+
+    The article's ``speakers`` list decides; a record without one (written before
+    the attributor made it) gets the list the attributor would derive from its
+    attributions.  A name listed twice is merged, so the row key stays unique.
+    """
+    listed = item.speakers or speaker_list(item.article.body, item.attributions)
+    merged: dict[str, dict[str, Any]] = {}
+    for s in listed:
+        row = merged.setdefault(s.name, {"article_id": item.id, "name": s.name, "titles": [],
+                                         "mentions": 0, "quotes": 0})
+        row["titles"] += [t for t in s.titles if t not in row["titles"]]
+        row["mentions"] += s.mentions
+        row["quotes"] += s.quotes
+    return [{**row, "titles": json_text(row["titles"])} for row in merged.values() if row["name"]]

@@ -2,8 +2,9 @@
 
 :class:`SqlSink.write` is the whole algorithm, the same for SQLite and PostgreSQL:
 read the stored hashes of the batch's ids (locking the rows), skip redeliveries,
-copy changed articles to ``article_history``, replace their attributions, upsert the
-article rows and recount the speakers they touch.  A store supplies only a
+copy changed articles to ``article_history``, replace their attributions and
+``article_speakers`` rows, upsert the article rows and recount the ``speakers`` they
+touch (before or after the change).  A store supplies only a
 :class:`SqlTransaction`: those steps in its own SQL dialect.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 from newsflow.clock import now_iso
 from newsflow.records import EnrichedArticle
 from newsflow.sinks.base import BatchingSink, content_hash
-from newsflow.sinks.rows import article_row, attribution_rows, speakers_of
+from newsflow.sinks.rows import article_row, article_speaker_rows, attribution_rows, speakers_of
 
 Row = dict[str, Any]
 
@@ -34,8 +35,12 @@ class SqlTransaction(ABC):
         """Copy the current rows of ``ids`` (known articles whose content changed) to history."""
 
     @abstractmethod
-    async def delete_attributions(self, ids: list[str]) -> set[str]:
-        """Delete the attributions of ``ids``; return the speakers they named."""
+    async def delete_attributions(self, ids: list[str]) -> None:
+        """Delete the attributions of ``ids``."""
+
+    @abstractmethod
+    async def delete_article_speakers(self, ids: list[str]) -> set[str]:
+        """Delete the ``article_speakers`` rows of ``ids``; return their names."""
 
     @abstractmethod
     async def upsert_articles(self, rows: list[Row], now: str) -> None:
@@ -46,8 +51,14 @@ class SqlTransaction(ABC):
         """Insert attribution rows (``newsflow.sinks.rows.attribution_rows``)."""
 
     @abstractmethod
+    async def insert_article_speakers(self, rows: list[Row]) -> None:
+        """Insert ``article_speakers`` rows (``newsflow.sinks.rows.article_speaker_rows``)."""
+
+    @abstractmethod
     async def recount_speakers(self, names: list[str], now: str) -> None:
-        """Recompute ``speakers`` rows for ``names`` from the attributions table."""
+        """Recompute the ``speakers`` rows of ``names`` from ``article_speakers``: quotes and
+        mentions summed, articles counted, titles most seen first (at most ``MAX_TITLES``);
+        a name no article holds any more loses its row."""
 
 
 class SqlSink(BatchingSink):
@@ -74,8 +85,11 @@ class SqlSink(BatchingSink):
         now = now_iso()
         if changed:
             await tx.copy_to_history(changed, now)
-        touched = await tx.delete_attributions([item.id for item in todo])
+        ids = [item.id for item in todo]
+        await tx.delete_attributions(ids)
+        touched = await tx.delete_article_speakers(ids)
         await tx.upsert_articles([article_row(item, digests[item.id]) for item in todo], now)
-        rows = [row for item in todo for row in attribution_rows(item)]
-        await tx.insert_attributions(rows)
-        await tx.recount_speakers(sorted(touched | speakers_of(rows)), now)
+        await tx.insert_attributions([row for item in todo for row in attribution_rows(item)])
+        speakers = [row for item in todo for row in article_speaker_rows(item)]
+        await tx.insert_article_speakers(speakers)
+        await tx.recount_speakers(sorted(touched | speakers_of(speakers)), now)

@@ -69,6 +69,11 @@ def test_search_and_quotes_read_the_sqlite_store(worker, unique_article):
     assert found.returncode == 0 and article_id in found.stdout
     quotes = run_cli("quotes", "--speaker", "ana ruiz", "--db", str(worker.sqlite_path))
     assert quotes.returncode == 0 and "This is a good day for the city" in quotes.stdout
+    assert "Ana Ruiz [Mayor] (told, direct)" in quotes.stdout, quotes.stdout
+    assert run_cli("quotes", "--speaker", "an", "--db", str(worker.sqlite_path)).stdout == "no quotes\n"
+    speakers = run_cli("speakers", "RUIZ", "--db", str(worker.sqlite_path))
+    assert speakers.returncode == 0 and re.match(r"Ana Ruiz \(Mayor\): \d+ quotes, \d+ mentions in \d+ articles\n",
+                                                 speakers.stdout), speakers.stdout
 
 
 def test_dlq_list_and_replay_republish_to_the_source_topic(worker):

@@ -15,9 +15,10 @@ import pytest
 from psycopg import sql
 
 from newsflow.records import EnrichedArticle
-from newsflow.sinks import content_hash, open_sink
+from newsflow.sinks import content_hash, open_sink, postgres
 from newsflow.sinks.postgres import PostgresSink
-from tests.unit.test_sinks import deliver, make_article
+from newsflow.sinks.rows import article_row, attribution_rows
+from tests.unit.test_sinks import berg, deliver, make_article
 
 pytestmark = pytest.mark.postgres
 
@@ -96,6 +97,45 @@ async def test_columns_record_and_speakers(pg_sink):
         ("Anna Berg", 2, 2)]
 
 
+SPEAKER_COLUMNS = "SELECT name, quote_count, article_count, mention_count, titles FROM speakers ORDER BY name"
+
+
+async def test_speakers_carry_titles_and_mentions(pg_sink):
+    one = make_article(1, listed=(berg(("Mayor",), mentions=4, quotes=2), berg((), 1, 1, "Carl Ode")))
+    two = make_article(2, listed=(berg(("Mayor", "Chair of the board"), mentions=2),))
+    three = make_article(3, listed=(berg(("Chair of the board", "a former judge"), mentions=1),))
+    await deliver(pg_sink, one, two, three, flush_each=False)
+    assert query(pg_sink, SPEAKER_COLUMNS) == [  # the same order as SQLite's: most seen, then by name
+        ("Anna Berg", 4, 3, 7, ["Chair of the board", "Mayor", "a former judge"]), ("Carl Ode", 1, 1, 1, [])]
+    await deliver(pg_sink, make_article(1, body="Rewritten.", listed=(berg(("Mayor",), mentions=1),)))
+    assert query(pg_sink, SPEAKER_COLUMNS) == [
+        ("Anna Berg", 3, 3, 4, ["Chair of the board", "Mayor", "a former judge"])]
+    await deliver(pg_sink, make_article(2, body="Rewritten too.", listed=()), make_article(3, body="Again.", listed=()))
+    assert query(pg_sink, SPEAKER_COLUMNS)[0][1:] == (3, 3, 3, ["Mayor"])  # lists derived from the attributions
+
+
+async def test_store_of_the_previous_version_is_migrated_on_open(schema_url):
+    """A schema laid out by version 1 (its tables, its speakers rows, a record without a
+    ``speakers`` list) gains the speaker columns and their values when a sink opens it."""
+    conninfo, schema = postgres.split_url(schema_url)
+    old = make_article(1, speakers=("he", "Anna Berg", "Anna Berg"), body="Anna Berg said so. Berg again, Berg.")
+    async with await psycopg.AsyncConnection.connect(conninfo) as conn, conn.transaction():
+        await conn.execute(sql.SQL("CREATE SCHEMA {0}; SET search_path = {0}").format(sql.Identifier(schema)))
+        await postgres.MIGRATIONS[0](conn)
+        await conn.execute("CREATE TABLE schema_migrations (version integer PRIMARY KEY, "
+                           "applied_at timestamptz NOT NULL DEFAULT now()); INSERT INTO schema_migrations VALUES (1)")
+        await conn.execute(postgres.UPSERT_ARTICLE, article_row(old, content_hash(old)))
+        for row in attribution_rows(old):
+            await conn.execute(postgres.INSERT_ATTRIBUTION, row)
+        await conn.execute("INSERT INTO speakers (name, quote_count, article_count) "  # version 1's recount
+                           "SELECT speaker, count(*), count(DISTINCT article_id) FROM attributions GROUP BY speaker")
+    async with open_sink(schema_url) as sink:
+        assert query(sink, "SELECT version FROM schema_migrations ORDER BY version") == [(1,), (2,)]
+        assert query(sink, SPEAKER_COLUMNS) == [("Anna Berg", 2, 1, 3, [])]  # "he" is no name
+        await deliver(sink, make_article(2, listed=(berg(("Mayor",)),)))
+        assert query(sink, SPEAKER_COLUMNS) == [("Anna Berg", 3, 2, 6, ["Mayor"])]
+
+
 async def test_full_text_and_quotes_queries(pg_sink):
     await deliver(pg_sink, make_article(1), make_article(2, body="Markets rallied.", title="Markets"))
     hits = query(pg_sink, "SELECT id FROM articles WHERE tsv @@ plainto_tsquery('simple', %s)", "bridge")
@@ -109,7 +149,7 @@ async def test_setup_is_idempotent_and_versioned(pg_sink, schema_url):
     await deliver(pg_sink, make_article(1))
     async with open_sink(schema_url) as again:
         await deliver(again, make_article(1), make_article(2))
-    assert query(pg_sink, "SELECT version FROM schema_migrations") == [(1,)]
+    assert query(pg_sink, "SELECT version FROM schema_migrations ORDER BY version") == [(1,), (2,)]
     assert query(pg_sink, "SELECT count(*) FROM articles") == [(2,)]
 
 

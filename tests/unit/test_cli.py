@@ -31,6 +31,7 @@ def test_version(capsys):
     ("run", ["--web-port", "--broker", "--partitions", "--log-format", "--verbose-internals"], []),
     ("schemas", [], ["--broker", "--data-dir", "--partitions", "--log-level"]),
     ("search", ["--data-dir", "--limit"], ["--broker", "--partitions", "--topic-prefix"]),
+    ("speakers", ["--data-dir", "--limit", "--db"], ["--broker", "--partitions"]),
     ("tail", ["--broker", "--topic-prefix"], ["--partitions", "--web-port"]),
     ("status", ["--url", "--json", "--data-dir"], ["--broker", "--partitions"]),
     ("extract", ["--log-level"], ["--broker", "--data-dir"]),
@@ -72,6 +73,25 @@ def test_db_must_be_a_sqlite_file(capsys, tmp_path):
     assert code == 1 and "is not a SQLite database" in err
     code, err = run_main(capsys, "quotes", "--speaker", "x", "--db", str(tmp_path / "missing.sqlite3"))
     assert code == 1 and "no SQLite store at" in err
+
+
+async def test_speakers_and_quotes_show_titles(capsys, tmp_path):
+    from newsflow.sinks import SqliteSink
+    from tests.unit.test_sinks import berg, deliver, make_article
+
+    db = tmp_path / "store.sqlite3"
+    async with SqliteSink(db) as sink:
+        await deliver(sink, make_article(1, speakers=("Ann Lee", "Joanne Park"),
+                                         listed=(berg(("Sen.", "a former judge"), 3, 1, "Ann Lee"),
+                                                 berg((), 1, 1, "Joanne Park"))))
+    assert main(["speakers", "ann", "--db", str(db)]) == 0
+    assert capsys.readouterr().out == "Ann Lee (Sen.; a former judge): 1 quotes, 3 mentions in 1 articles\n"
+    assert main(["quotes", "--speaker", "Ann", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "Ann Lee [Sen.; a former judge] (said, indirect): " \
+                                                      "the bridge would reopen"
+    assert main(["speakers", "nne", "--db", str(db)]) == 0 and capsys.readouterr().out == "no speakers\n"
+    assert main(["speakers", "--db", str(db)]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("Joanne Park: 1 quotes")
 
 
 def test_ports_from_the_environment_are_checked_too():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import orjson
 import pytest
 
 from newsflow import store_queries
-from newsflow.records import Attribution, CleanArticle, EnrichedArticle, Removal
+from newsflow.records import Attribution, CleanArticle, EnrichedArticle, Removal, Speaker
 from newsflow.sinks import (
     BatchingSink,
     JsonlSink,
@@ -19,6 +20,9 @@ from newsflow.sinks import (
     content_hash,
     open_sink,
 )
+from newsflow.sinks.sqlite import MIGRATIONS
+
+STORE_V1 = Path(__file__).parent / "fixtures" / "stores" / "store_v1.sqlite3"  # see make_store_v1.py
 
 BODY = "Rain fell on Tuesday. The mayor said the bridge would reopen. Traffic was light."
 
@@ -30,14 +34,22 @@ def quote(speaker: str, content: str = "the bridge would reopen", cue: str = "sa
 
 
 def make_article(n: int = 1, body: str = BODY, speakers: tuple[str, ...] = ("Anna Berg",),
-                 title: str | None = None, published: str | None = "2026-11-01") -> EnrichedArticle:
-    """A synthetic enriched article with one attribution per speaker."""
+                 title: str | None = None, published: str | None = "2026-11-01",
+                 listed: tuple[Speaker, ...] = ()) -> EnrichedArticle:
+    """A synthetic enriched article with one attribution per speaker (``listed``: its speakers list)."""
     clean = CleanArticle(id=f"url:test{n}", title=title or f"Bridge news {n}", body=body,
                          paragraphs=body.split(". "), tags=["local"], authors=["Reporter"],
                          published=published, language="en", url=f"https://example.org/{n}",
                          stripper_version="strip-1", removed=[Removal("Share this", "social")])
     return EnrichedArticle(article=clean, attributions=[quote(s) for s in speakers],
-                           attributor_version="attr-1")
+                           attributor_version="attr-1", speakers=list(listed))
+
+
+def berg(titles: tuple[str, ...], mentions: int = 3, quotes: int = 1, name: str = "Anna Berg") -> Speaker:
+    return Speaker(name=name, titles=list(titles), mentions=mentions, quotes=quotes)
+
+
+SPEAKER_COLUMNS = "SELECT name, quote_count, article_count, mention_count, titles FROM speakers ORDER BY name"
 
 
 async def deliver(sink, *items: EnrichedArticle, flush_each: bool = True) -> None:
@@ -248,12 +260,53 @@ async def test_sqlite_speakers_are_recounted(sqlite_db):
     assert [r[:3] for r in rows(db, "SELECT * FROM speakers ORDER BY name")] == [("Anna Berg", 2, 2)]
 
 
+async def test_sqlite_speakers_carry_titles_and_mentions(sqlite_db):
+    sink, db = sqlite_db
+    one = make_article(1, listed=(berg(("Mayor",), mentions=4, quotes=2), berg((), 1, 1, "Carl Ode")))
+    two = make_article(2, listed=(berg(("Mayor", "Chair of the board"), mentions=2),))
+    three = make_article(3, listed=(berg(("Chair of the board", "a former judge"), mentions=1),))
+    await deliver(sink, one, two, three, flush_each=False)
+    assert rows(db, SPEAKER_COLUMNS) == [
+        ("Anna Berg", 4, 3, 7, '["Chair of the board","Mayor","a former judge"]'),  # most seen, then by name
+        ("Carl Ode", 1, 1, 1, "[]")]
+    assert rows(db, "SELECT article_id, titles, mentions, quotes FROM article_speakers WHERE name = 'Carl Ode'") \
+        == [("url:test1", "[]", 1, 1)]
+    await deliver(sink, make_article(1, body="Rewritten.", listed=(berg(("Mayor",), mentions=1),)))
+    assert rows(db, SPEAKER_COLUMNS) == [  # Carl Ode's only article no longer names him
+        ("Anna Berg", 3, 3, 4, '["Chair of the board","Mayor","a former judge"]')]
+    await deliver(sink, make_article(2, body="Rewritten too.", listed=()), make_article(3, body="Again.", listed=()))
+    assert rows(db, SPEAKER_COLUMNS)[0][1:] == (3, 3, 3, '["Mayor"]')  # lists derived from the attributions
+
+
+async def test_sqlite_store_of_the_previous_version_is_migrated_on_open(tmp_path):
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(STORE_V1, db)
+    assert rows(db, "PRAGMA user_version") == [(1,)]
+    assert ("he", 1, 1) in [r[:3] for r in rows(db, "SELECT * FROM speakers")]
+    async with SqliteSink(db) as sink:
+        assert rows(db, "PRAGMA user_version") == [(2,)]
+        assert rows(db, SPEAKER_COLUMNS) == [  # backfilled from the stored records; "he" is no name
+            ("Anna Berg", 1, 1, 2, "[]"), ("Kremlin", 1, 1, 2, "[]"), ("Reports", 1, 1, 1, "[]"),
+            ("a senior U.S. defense official", 8, 1, 8, "[]")]
+        await deliver(sink, make_article(9, listed=(berg(("Mayor",)),)))
+    assert rows(db, SPEAKER_COLUMNS)[0] == ("Anna Berg", 2, 2, 5, '["Mayor"]')
+    assert [q["article_id"] for q in store_queries.quotes(db, "Anna Berg")] == ["url:test9", "url:old1"]
+
+
+def test_read_side_upgrades_a_store_of_the_previous_version(tmp_path):
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(STORE_V1, db)
+    found = store_queries.speakers(db, "anna")
+    assert [(s["name"], s["titles"], s["mention_count"]) for s in found] == [("Anna Berg", [], 2)]
+    assert rows(db, "PRAGMA user_version") == [(2,)]
+
+
 async def test_sqlite_setup_is_idempotent_and_versioned(sqlite_db):
     sink, db = sqlite_db
     await deliver(sink, make_article(1))
     async with SqliteSink(db) as again:
         await deliver(again, make_article(1), make_article(2))
-    assert rows(db, "PRAGMA user_version") == [(1,)]
+    assert rows(db, "PRAGMA user_version") == [(len(MIGRATIONS),)] == [(2,)]
     assert rows(db, "PRAGMA journal_mode") == [("wal",)]
     assert rows(db, "SELECT count(*) FROM articles") == [(2,)]
 
@@ -301,7 +354,24 @@ async def test_quotes_by_speaker(sqlite_db):
     assert store_queries.quotes(db, "Berg") == store_queries.quotes(db, "anna berg")
     assert store_queries.quotes(db, "100%") == []
     assert store_queries.quotes(db, "  ") == []
-    assert store_queries.top_speakers(db, 1) == [{"name": "Anna Berg", "quote_count": 1, "article_count": 1}]
+    assert store_queries.speakers(db, limit=1) == [
+        {"name": "Anna Berg", "titles": [], "quote_count": 1, "mention_count": 1, "article_count": 1}]
+
+
+async def test_speakers_query_matches_whole_words_exact_name_first(sqlite_db):
+    sink, db = sqlite_db
+    await deliver(sink, make_article(1, speakers=("Joanne Park", "Ann Lee", "Ann", "Annette Ko", "Ann Lee"),
+                                     listed=(berg(("Sen.",), 2, 2, "Ann Lee"), berg((), 1, 1, "Ann"),
+                                             berg((), 1, 1, "Joanne Park"), berg((), 1, 1, "Annette Ko"))),
+                  make_article(2, speakers=("Özil Strauß",), listed=(berg((), 1, 1, "Özil Strauß"),)))
+    assert [s["name"] for s in store_queries.speakers(db, "ann")] == ["Ann", "Ann Lee"]  # exact first
+    assert store_queries.speakers(db, "lee")[0]["titles"] == ["Sen."]
+    assert store_queries.speakers(db, "Jo") == [] and store_queries.speakers(db, "nne") == []
+    assert [s["name"] for s in store_queries.speakers(db)] == ["Ann Lee", "Ann", "Annette Ko", "Joanne Park",
+                                                              "Özil Strauß"]  # most quoted, then by name
+    assert [q["speaker"] for q in store_queries.quotes(db, "ÖZIL")] == ["Özil Strauß"]  # not ASCII-only case
+    assert [q["speaker"] for q in store_queries.quotes(db, "strauss")] == ["Özil Strauß"]  # case-folded
+    assert store_queries.quotes(db, "ann lee")[0]["titles"] == ["Sen."]
 
 
 async def test_quotes_by_speaker_never_match_inside_a_word(sqlite_db):

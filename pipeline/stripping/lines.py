@@ -243,9 +243,38 @@ def zones(lines: list[str], subs: list[bool] | None = None) -> tuple[int, int]:
 
 
 def classify_lines(lines: list[str], title: str | None = None) -> list[LineVerdict]:
-    """Classify every line; a related-stories heading late in the text removes the short lines after it."""
+    """Classify every line; a related-stories heading late in the text removes the short lines after it,
+    and a passage the text already gave is removed the second time."""
     walk = _Walk(lines, title)
-    return [LineVerdict(line, walk.reason(i, line)) for i, line in enumerate(lines)]
+    return repeated_passages([LineVerdict(line, walk.reason(i, line)) for i, line in enumerate(lines)])
+
+
+# A repeated passage: at least this many consecutive kept lines (all different), this many characters,
+# each already kept earlier in the same text (a page that carries the article twice, a print or mobile
+# copy, a carousel cloned for scrolling; trafilatura keeps both).  One repeated line is not enough (a
+# table header), nor one line said again and again.
+_REPEAT_LINES, _REPEAT_CHARS = 3, 300
+
+
+def repeated_passages(verdicts: list[LineVerdict]) -> list[LineVerdict]:
+    """Mark the second copy of a repeated passage "repeated-passage" (removed lines may sit inside it)."""
+    seen: set[str] = set()
+    repeat = []
+    for v in verdicts:
+        key = norm(v.text) if v.reason is None else ""
+        repeat.append(bool(key) and key in seen)
+        seen.add(key)
+    out, i = list(verdicts), 0
+    while i < len(out):
+        j = i
+        while j < len(out) and (repeat[j] or j > i and out[j].reason is not None):
+            j += 1
+        run = [k for k in range(i, j) if repeat[k]]
+        if len({out[k].text for k in run}) >= _REPEAT_LINES and sum(len(out[k].text) for k in run) >= _REPEAT_CHARS:
+            for k in run:
+                out[k] = LineVerdict(out[k].text, "repeated-passage")
+        i = max(j, i + 1)
+    return out
 
 
 class _Walk:

@@ -405,3 +405,16 @@ def test_every_rule_match_passes_its_precheck():
                 checked += 1
                 assert rule.triggers is None or any(t in low for t in rule.triggers), (rule, line)
     assert checked >= 20
+
+
+def test_second_copy_of_a_passage_is_removed():
+    passage = [f"Paragraph {i} of the article, long enough to count as one of its real paragraphs here." for i in range(4)]
+    verdicts = classify_lines([*passage, "Related stories", *passage])
+    assert [v.reason for v in verdicts[:4]] == [None] * 4
+    assert [v.reason for v in verdicts[5:]] == ["repeated-passage"] * 4
+
+
+def test_one_repeated_line_is_kept():
+    header = "| Model | Price | Weight |"
+    lines = [header, _LONG, _LONG, header, "| Second table row, a different product |", _LONG]
+    assert [v.reason for v in classify_lines(lines)] == [None] * 6

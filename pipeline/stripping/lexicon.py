@@ -138,7 +138,9 @@ TAG_PREFIXES = [
 
 # Calls to action strong enough to remove even inside the article (short lines only).
 STRONG_CTAS = [
-    r"(?:please )?subscribe (?:to|now|today|for)", r"sign up (?:for|to|now|here|today)", r"newsletter", r"already a subscriber",
+    r"(?:please )?subscribe (?:to|now|today|for)", r"sign up (?:for|to|now|here|today)", r"already a subscriber",
+    r"(?:our|unser\w*|notre|nos|nuestr[oa]s?|nostr[aeio]|noss[oa]s?|nasz\w*|onze|the|free|daily|weekly|\w['’]s)(?: \w+){0,3} newsletters?",
+    r"newsletters?\W+(?:\w+ ){0,3}(?:sign|subscri|abonn|anmeld|inscri|suscri|iscri)", r"(?:delivered|straight|directly|sent) (?:to|into) your inbox",
     r"log ?in (?:to|for|here)", r"follow us", r"click here", r"download (?:the|our) (?:\S+ )?app", r"get the .{0,30}\bapp\b",
     r"jetzt (?:kostenlos )?(?:abonnieren|anmelden|registrieren)", r"abonnieren sie", r"melden? (?:sie sich|dich)", r"hier klicken",
     r"klicken sie (?:hier|auf)", r"suscr[íi]bete", r"s[íi]guenos", r"[úu]nete", r"abonnez-vous", r"inscrivez-vous",

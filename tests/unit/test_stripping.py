@@ -191,6 +191,11 @@ def test_body_sentences_with_prompt_words_are_kept():
     assert [v.reason for v in verdicts] == [None, None, "newsletter-prompt"]
 
 
+def test_article_about_a_newsletter_keeps_its_sentences():
+    line = "Twelve people signed up for my newsletter in the past week, and I have done nothing to welcome them."
+    assert classify_lines([_LONG, _LONG, line, _LONG, _LONG])[2].reason is None
+
+
 # --- site memory ---------------------------------------------------------------------------------------
 
 
@@ -308,6 +313,8 @@ _LONG = ("The council voted on Tuesday to build a protected bike lane along the 
     ("Du musst eingeloggt sein, um Kommentare zu schreiben!", "call-to-action"),
     ("Suscríbete a nuestro boletín", "call-to-action"),
     ("Abonnez-vous à notre newsletter", "newsletter-prompt"),
+    ("Mit unserem Newsletter erhalten Sie monatlich alle Informationen rund um Ihr Urlaubsland.", "newsletter-prompt"),
+    ("Get the best of our reporting delivered to your inbox every morning.", "call-to-action"),
 ])
 def test_body_zone_rules(line, reason):
     verdicts = classify_lines([_LONG, _LONG, line, _LONG, _LONG])

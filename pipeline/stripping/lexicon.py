@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from newsflow.stripping.rules import Rule
+from newsflow.stripping.rules import Rule, alt
 
 # "Read more: <headline>" teasers that interrupt or trail the article.
 TEASER_PREFIXES = [
@@ -99,11 +99,11 @@ AGENCIES = [
 
 SOURCE_PREFIXES = [r"source", r"sources", r"quelle(?:n|nangaben)?", r"fuente", r"fonte", r"źródło", r"bron"]
 
-COPYRIGHTS = [
-    r"©", r"\(c\)\s*\d{4}", r"(?<![-\w])copyright\b", r"all rights reserved", r"alle rechte vorbehalten", r"todos los derechos reservados",
-    r"tous droits réservés", r"tutti i diritti riservati", r"todos os direitos reservados", r"wszelkie prawa zastrzeżone",
-    r"written permission", r"nachdruck (?:nur|verboten)",
+RESERVATIONS = [
+    r"all rights reserved", r"alle rechte vorbehalten", r"todos los derechos reservados", r"tous droits réservés",
+    r"tutti i diritti riservati", r"todos os direitos reservados", r"wszelkie prawa zastrzeżone",
 ]
+COPYRIGHTS = [r"©", r"\(c\)\s*\d{4}", r"(?<![-\w])copyright\b", *RESERVATIONS, r"written permission", r"nachdruck (?:nur|verboten)"]
 
 READING_TIMES = [
     r"\d+\s*(?:min(?:ute)?s?\.?|minuten)\s*(?:read|lesezeit|de lectura|de lecture|di lettura|de leitura|czytania)",
@@ -211,6 +211,12 @@ TAG_LINE = Rule("tags", TAG_PREFIXES, _EDGE, r"\s*[:|]?\s", _I)
 DISCLOSURE = Rule("disclosure", DISCLOSURES)
 # Unmistakable furniture even in a long line: copyright, a direct call to action, an ad disclosure.
 FURNITURE = Rule("copyright, call-to-action or disclosure", COPYRIGHTS + STRONG_CTAS + DISCLOSURES)
+# Segment rules: furniture glued to a paragraph's first or last sentence (``segments.py``).
+COPYRIGHT_NOTICE = Rule("copyright: a notice opening with the sign, the word and a year, or the reservation",
+                        [r"©", r"\(c\)\s*\d{4}", r"copyright\s*(?:©|\(c\)|\d{4})", *RESERVATIONS], r"^\W{0,2}", "", _I)
+AGENCY_CREDIT = Rule("photo-credit: an agency, alone or after a photographer's name", [
+    rf"{alt(AGENCIES)}\b[\w .'/-]{{0,30}}$", rf"[\w .'-]{{2,40}}/\s*{alt(AGENCIES)}\W*$",
+], r"^\W*", "", _I)
 RULES = (TEASER, ARROW_TEASER, END_HEADING, TAIL_HEADING, RELATED_HEADING, STRONG_CTA, BREADCRUMB, PROMPT,
          CREDIT_PREFIX, CREDIT_BY, CAPTION, BIO, ROLE, CONTACT, AGENCY, SOURCE, COPYRIGHT, READING_TIME,
-         TIMESTAMP_LABEL, UI_LINE, TAG_LINE, DISCLOSURE, FURNITURE)
+         TIMESTAMP_LABEL, UI_LINE, TAG_LINE, DISCLOSURE, FURNITURE, COPYRIGHT_NOTICE, AGENCY_CREDIT)

@@ -244,9 +244,72 @@ def zones(lines: list[str], subs: list[bool] | None = None) -> tuple[int, int]:
 
 def classify_lines(lines: list[str], title: str | None = None) -> list[LineVerdict]:
     """Classify every line; a related-stories heading late in the text removes the short lines after it,
-    and a passage the text already gave is removed the second time."""
+    a passage the text already gave is removed the second time, and furniture glued to the first or
+    last sentence of a kept line is cut from it (so a line may come back as several verdicts)."""
     walk = _Walk(lines, title)
-    return repeated_passages([LineVerdict(line, walk.reason(i, line)) for i, line in enumerate(lines)])
+    verdicts = repeated_passages([LineVerdict(line, walk.reason(i, line)) for i, line in enumerate(lines)])
+    return [part for v in verdicts for part in (trim_segments(v.text) if v.reason is None else (v,))]
+
+
+# --- segment trim ---------------------------------------------------------------------------------
+# Extractors join inline blocks into the paragraph around them, so a photo credit, a "Read more" link,
+# a copyright notice or a "Follow us on ..." prompt often arrives as the last sentence of a paragraph (a
+# reading time as the first words).  The line rules keep such a line for its article text; here only its
+# edge sentences are judged, by the narrowest rules: a sentence must *start* like the furniture (a credit
+# label, a notice, an imperative), never merely mention it.
+
+_TRIM_MIN = 80  # shorter lines are judged whole
+# A sentence ends after a lower-case letter or a digit (not "U.S."), or after a closing quote or bracket;
+# the next one opens with a capital, a quote, a bracket or ©.  A wrong break ("am 21. Oktober") is harmless:
+# no edge rule matches what it leaves.
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[a-zäöüßà-ÿ0-9][.!?…])|(?<=[.!?…][\"”»’)]))\s+(?=[\"“„«'(\[]?[A-ZÄÖÜÀ-Ý¿¡©])")
+
+
+def trailing_reason(sentence: str) -> str | None:
+    """Why a paragraph's last sentence is furniture, if it is (None: article text)."""
+    s = sentence.strip()
+    n, low = len(s), s.lower()
+    if n < 80 and lx.UI_LINE.match(s):
+        return "interface"
+    if n < 250 and lx.TEASER.match(s):
+        return "related-teaser"
+    if n < 150 and (lx.CREDIT_PREFIX.match(s) or lx.CREDIT_BY.match(s)) or n < 60 and lx.AGENCY_CREDIT.match(s):
+        return "photo-credit"
+    if n < 200 and lx.COPYRIGHT_NOTICE.match(s):
+        return "copyright"
+    if n < 150 and lx.STRONG_CTA.pattern.match(low):
+        return prompt_reason(s)
+    if n < 200 and lx.DISCLOSURE.pattern.match(low):
+        return "disclosure"
+    return None
+
+
+def leading_reason(sentence: str) -> str | None:
+    """Why a paragraph's first sentence is furniture: only a reading time gets glued there."""
+    s = sentence.strip()
+    return "reading-time" if len(s) < 80 and lx.READING_TIME.match(s) else None
+
+
+def trim_segments(line: str) -> list[LineVerdict]:
+    """A kept line as verdicts: furniture sentences cut from either edge, the rest kept verbatim."""
+    if len(line) < _TRIM_MIN:
+        return [LineVerdict(line, None)]
+    cuts = [(m.start(), m.end()) for m in _SENTENCE_BREAK.finditer(line)]
+    if not cuts:
+        return [LineVerdict(line, None)]
+    starts, ends = [0] + [e for _, e in cuts], [s for s, _ in cuts] + [len(line)]
+    lo, hi = 0, len(starts) - 1  # the kept part runs from sentence lo to sentence hi
+    head: list[LineVerdict] = []
+    tail: list[LineVerdict] = []
+    while lo < hi and (reason := leading_reason(line[starts[lo]:ends[lo]])):
+        head.append(LineVerdict(line[starts[lo]:ends[lo]], reason))
+        lo += 1
+    while hi > lo and (reason := trailing_reason(line[starts[hi]:ends[hi]])):
+        tail.insert(0, LineVerdict(line[starts[hi]:ends[hi]], reason))
+        hi -= 1
+    if not head and not tail:
+        return [LineVerdict(line, None)]
+    return [*head, LineVerdict(line[starts[lo]:ends[hi]], None), *tail]
 
 
 # A repeated passage: at least this many consecutive kept lines (all different), this many characters,

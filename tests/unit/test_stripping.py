@@ -16,7 +16,7 @@ import trafilatura
 from newsflow.records import CleanArticle, content_id, url_id
 from newsflow.stripping import STRIPPER_VERSION, SiteBoilerplateMemory, html_to_text, strip_boilerplate
 from newsflow.stripping import lexicon as lx
-from newsflow.stripping.lines import classify_lines, is_credit, is_timestamp
+from newsflow.stripping.lines import classify_lines, is_credit, is_timestamp, trim_segments
 from newsflow.stripping.rules import required_literals
 from newsflow.stripping.text import parse_tags
 from newsflow.urls import canonical_url
@@ -425,3 +425,41 @@ def test_one_repeated_line_is_kept():
     header = "| Model | Price | Weight |"
     lines = [header, _LONG, _LONG, header, "| Second table row, a different product |", _LONG]
     assert [v.reason for v in classify_lines(lines)] == [None] * 6
+
+
+_PARAGRAPH = "The council voted on Tuesday to close the harbour bridge for eight months of repairs."
+
+
+@pytest.mark.parametrize("glued, reason", [
+    ("Photo: Jane Doe/Example Agency", "photo-credit"),
+    ("Credit: Jane Doe", "photo-credit"),
+    ("Getty Images", "photo-credit"),
+    ("Read more", "interface"),
+    ("Read more: Ferry timetable changes from March", "related-teaser"),
+    ("© 2024 Example Gazette Media", "copyright"),
+    ("All rights reserved.", "copyright"),
+    ("Follow us on Twitter for updates.", "social-prompt"),
+    ("Click here to see the full timetable.", "call-to-action"),
+    ("This post contains affiliate links.", "disclosure"),
+])
+def test_furniture_glued_to_a_paragraph_is_cut(glued, reason):
+    assert trim_segments(f"{_PARAGRAPH} {glued}") == [(_PARAGRAPH, None), (glued, reason)]
+
+
+@pytest.mark.parametrize("line", [
+    f"{_PARAGRAPH} The photo of the closed bridge went around the world within hours.",
+    f"{_PARAGRAPH} Critics said residents should follow us, the ferry operators, on the new route.",
+    f"{_PARAGRAPH} Copyright law does not cover the design of the bridge, the court said.",
+    "The U.S. Photo Agency said on Tuesday that it would not license pictures of the harbour bridge to anyone.",
+])
+def test_paragraphs_that_mention_furniture_words_are_kept_whole(line):
+    assert trim_segments(line) == [(line, None)]
+
+
+def test_reading_time_glued_before_the_first_sentence_is_cut():
+    assert trim_segments(f"4 min read. {_PARAGRAPH}") == [("4 min read.", "reading-time"), (_PARAGRAPH, None)]
+
+
+def test_classify_lines_returns_the_cut_segment_as_its_own_verdict():
+    verdicts = classify_lines([_LONG, f"{_PARAGRAPH} Photo: AP", _LONG])
+    assert [(v.text, v.reason) for v in verdicts[1:3]] == [(_PARAGRAPH, None), ("Photo: AP", "photo-credit")]

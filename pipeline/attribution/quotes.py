@@ -43,9 +43,9 @@ def _role(text: str, i: int, lo: int, hi: int, width: int = 1) -> str:
         return "close"
     if ch in OPENERS or ch == "‟":
         return "open"
-    if ch in CLOSERS:
+    if ch in CLOSERS and not (left_open and right_open):
         return "close"
-    return "either"
+    return "either"  # spaced on both sides ("” … they are"): a closer typed for an opener opens
 
 
 def scan_paragraph(text: str, lo: int, hi: int, carried_open: bool = False) -> list[Quote]:
@@ -75,7 +75,7 @@ def scan_paragraph(text: str, lo: int, hi: int, carried_open: bool = False) -> l
             start = None
         else:
             start = i - width + 1  # two openers in a row: the first was a stray mark
-    if start is not None:
+    if start is not None and text[start] not in CLOSERS:  # an unclosed spaced "”" was a stray mark
         end = hi
         while end > start + 1 and text[end - 1].isspace():
             end -= 1

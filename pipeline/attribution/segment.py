@@ -39,6 +39,11 @@ _TAIL_WORDS = frozenset(
 )
 
 
+_TAIL_PREPOSITIONS = frozenset(
+    "of about as with while when from into through over under amid by for after before during".split()
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Tok:
     """A word (``w``), punctuation mark (``p``) or whole quotation (``q``)."""
@@ -150,7 +155,12 @@ def _tail_follows(toks: list[Tok], j: int) -> bool:
             if k == j:
                 return True  # inverted: "said Smith"
             nxt = toks[k + 1] if k + 1 < len(toks) else None
-            return nxt is None or nxt.kind == "p" or nxt.low in _TAIL_WORDS
+            if nxt is None or nxt.kind == "p" or nxt.low in _TAIL_WORDS or nxt.low.endswith("ly"):
+                return True
+            # "“Why?” Trump said of Apple", "... asked Republicans": a named speaker's cue, a
+            # prepositional or object tail; a pronoun's "he said the plan ..." is a new sentence.
+            named = all(t.text[0].isupper() for t in toks[j:k] if t.kind == "w")
+            return named and (nxt.low in _TAIL_PREPOSITIONS or CUE_FORMS[tok.low].klass in ("tell", "object"))
     return False
 
 

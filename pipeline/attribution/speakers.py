@@ -30,6 +30,8 @@ _TIME_WORDS = frozenset(
 )
 _ADJUNCT_STARTS = frozenset("in during at on when after before while via to as".split())
 _APPOSITIVE_START = frozenset("a an the his her their its one another".split())
+_RELATIVES = frozenset("who whom whose which that".split())
+_WHO = frozenset("who whom whose".split())
 _NAME_PREPS = frozenset("of for at in on to and which who whom whose".split())
 _APPOSITIVE_BAD_START = frozenset(
     "and but or so because although though when while after before if as since yet then".split()
@@ -87,11 +89,16 @@ def np_left(toks: list[Tok], lo: int, j: int) -> int | None:
         a -= 1
     if a - 1 >= lo and j - a + 1 >= _MAX_NP and toks[a - 1].kind == "w":
         return None  # ran out of budget mid-phrase: probably not a subject
-    return a if _np_ok(toks[a:j + 1]) else None
+    # A capitalized "-ly" word is a name ("Kelly said") unless a gerund follows ("Simply assuming ...").
+    name = j + 1 >= len(toks) or not toks[j + 1].low.endswith("ing")
+    return a if _np_ok(toks[a:j + 1], name) else None
 
 
-def _np_ok(span: list[Tok]) -> bool:
-    """Cheap check that a token run can be a subject noun phrase."""
+def _np_ok(span: list[Tok], ly_name: bool = True) -> bool:
+    """Cheap check that a token run can be a subject noun phrase.
+
+    ``ly_name``: a single capitalized word in "-ly" may be a name ("Kelly", "Schlafly").
+    """
     words = [t for t in span if t.kind == "w"]
     if not words:
         return False
@@ -100,7 +107,8 @@ def _np_ok(span: list[Tok]) -> bool:
         return False
     if any(_is_cue_word(t) for t in words):
         return False
-    if len(words) == 1 and (first.low.endswith("ly") or first.text.isdigit()):
+    if len(words) == 1 and (first.low.endswith("ly") and not (ly_name and first.text[0].isupper())
+                            or first.text.isdigit()):
         return False  # "Simply assuming ...", "270 pledged ..."
     return not (len(words) == 1 and first.text.islower() and first.low not in PRONOUNS
                 and (first.low.endswith(("ly", "ing", "ed")) or not first.low.endswith("s")
@@ -149,29 +157,32 @@ def _appositive_source(toks: list[Tok], lo: int, j: int) -> tuple[int, int] | No
 def source_right(toks: list[Tok], k: int, hi: int) -> tuple[int, int] | None:
     """Source after an inverted cue (``..., said Craig Varoga, a strategist.``)."""
     end = k
-    seen_comma = False
+    comma = None  # the first comma: the name ends there, an appositive follows
     while end < hi:
         tok = toks[end]
         if tok.kind == "q" or tok.text in ".;:!?—" or (tok.text == "," and end + 1 < hi and toks[end + 1].kind == "q"):
             break
-        if not seen_comma and tok.low in _ADJUNCT_STARTS and end > k:
+        lower = tok.kind == "w" and tok.text.islower()  # "said Will Doyle": a capital is a name, not "will"
+        if comma is None and lower and tok.low in _ADJUNCT_STARTS and end > k:
             break  # "said the coach after the match"
+        if lower and end > k and (tok.low in _RELATIVES if comma is not None else tok.low in _WHO):
+            break  # "said Ann Lee, a lawyer who ran for ...", "said one witness who saw it": the clause is not the source
         if tok.text == ",":
             nxt = toks[end + 1] if end + 1 < hi else None
             if nxt is None or not (nxt.text[0].isupper() or nxt.text[0].isdigit() or nxt.low in _APPOSITIVE_START):
                 break  # ", who ...", ", adding ...", ", half joking": the name ended
-            seen_comma = True
-        elif not seen_comma and tok.kind == "w" and (tok.low in _BOUNDARY_WORDS - _NAME_PREPS
-                                                      or _finite_ed(toks, end, hi)):
+            comma = end if comma is None else comma
+        elif comma is None and lower and (tok.low in _BOUNDARY_WORDS - _NAME_PREPS or _finite_ed(toks, end, hi)):
             return None  # "said the group is ...", "said Trump lied about ...": a clause, not a name
         end += 1
     while end > k and toks[end - 1].kind == "p" and toks[end - 1].text not in ")":
         end -= 1
     if end - k > _MAX_APPOSITIVE:  # a very long appositive: keep the name only
-        end = next((m for m in range(k, end) if toks[m].text == ","), k + _MAX_APPOSITIVE)
-    if end <= k or not _np_ok(toks[k:end]):
+        end = comma if comma is not None else k + _MAX_APPOSITIVE
+    # Only the name is checked: an appositive may hold nouns that are also cue forms ("a state senator").
+    if end <= k or not _np_ok(toks[k:end if comma is None else comma]):
         return None
-    if toks[k].low in _BOUNDARY_WORDS or toks[k].kind != "w":
+    if toks[k].kind != "w" or toks[k].low in _BOUNDARY_WORDS and toks[k].text.islower():
         return None
     return k, end - 1
 

@@ -1,0 +1,86 @@
+"""Direct quotes and their sources (``newsflow.attribution``): shapes that real news uses.
+
+Every passage here is written for the test; the PolNeAR bench data is only
+read by ``tests/test_bench_attribution.py``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsflow.attribution import find_attributions
+from newsflow.records import Attribution
+
+
+def quoted(text: str, snippet: str) -> Attribution:
+    """The attribution one of whose content fragments holds ``snippet``."""
+    atts = find_attributions(text)
+    hits = [a for a in atts if any(snippet in text[s:e] for s, e in a.content_spans)]
+    assert hits, (snippet, [a.to_dict() for a in atts])
+    return hits[0]
+
+
+# ---------------------------------------------------------------- inverted tails: "..., said NAME, APPOSITIVE"
+
+@pytest.mark.parametrize("text, source", [
+    # a capitalized name that is also a function word ("Will", "May", "Bill")
+    ('"The rent keeps going up," said Will Barton, a tenant organizer in Dayton, Ohio.',
+     "Will Barton, a tenant organizer in Dayton, Ohio"),
+    # a relative clause ends the source
+    ('"Nobody asked us first," said Mara Quill, a farmer and former county clerk who ran for mayor in 2010.',
+     "Mara Quill, a farmer and former county clerk"),
+    ('"It was chaos," said one of the ushers who saw the fight.', "one of the ushers"),
+    # an appositive noun that is also a cue form ("state", "report")
+    ('"We will appeal," said Dora Finch, a former state senator.', "Dora Finch, a former state senator"),
+])
+def test_inverted_tail_with_long_appositive(text, source):
+    att = quoted(text, text.split('"')[1])
+    assert (att.source, att.kind) == (source, "direct")
+
+
+def test_relative_clause_after_the_name_is_not_swallowed():
+    text = '"Prices doubled," said Rob Tall, a grocer whose shop closed in May. "We could not keep up."'
+    att = quoted(text, "Prices doubled")
+    assert att.source == "Rob Tall, a grocer"
+    assert len(att.content_spans) == 2  # the follow-on quote sentence is his too
+
+
+@pytest.mark.parametrize("name", ["Kelly", "Skelly", "Daly"])
+def test_names_ending_in_ly_are_sources(name):
+    text = f'"The bridge must be rebuilt," {name} said. "It is older than the town hall."'
+    att = quoted(text, "The bridge must be rebuilt")
+    assert att.source == name
+    assert len(att.content_spans) == 2
+    assert quoted(f'"It works," said {name}.', "It works").source == name
+
+
+# ---------------------------------------------------------------- "?" and "!" quotes followed by the speaker
+
+@pytest.mark.parametrize("text, source, cue", [
+    ('"Who pays for the roads?" Garza said of the toll plan on Monday.', "Garza", "said"),
+    ('"We will win this!" State Senator Ada Pike said as the doors opened.', "State Senator Ada Pike", "said"),
+    ('"Why are you still backing him?" Ortiz asked the committee members.', "Ortiz", "asked"),
+    ('"Is that legal, who knows?" Moss told the radio host in an interview.', "Moss", "told"),
+])
+def test_question_or_exclamation_quote_then_named_speaker(text, source, cue):
+    att = quoted(text, text.split('"')[1])
+    assert (att.source, att.cue, att.kind) == (source, cue, "direct")
+
+
+def test_question_quote_then_a_new_sentence_by_a_pronoun():
+    text = '"Why not?" He said the plan had failed.'
+    assert not any("Why not" in a.content for a in find_attributions(text))
+
+
+# ---------------------------------------------------------------- quote marks typed the wrong way
+
+def test_spaced_closing_mark_opening_a_quote():
+    text = "” … the ferry has already left,” wrote the Harbor Gazette."
+    att = quoted(text, "the ferry has already left")
+    assert (att.source, att.kind) == ("the Harbor Gazette", "direct")
+
+
+def test_spaced_closing_mark_left_open_is_a_stray_mark():
+    text = "A stray mark ” shows here, and the mayor said the parade will go ahead."
+    att = quoted(text, "the parade will go ahead")
+    assert att.source == "the mayor"

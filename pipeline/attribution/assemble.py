@@ -198,16 +198,15 @@ def assemble(text: str, paras: list[Paragraph]) -> list[dict]:
         cands = [c for found in per_sentence for c in found]
         taken = _take_colon_quote(records, pending, para)
         pending = _colon_pending(para, index, cands)
-        if not cands and last_quoted is not None and _continues_quote(paras, index):
+        if not cands and not taken and last_quoted is not None and _quote_paragraph(para):
             last_quoted["content_spans"] += [(q.start, q.end) for q in para.quotes]  # later: stays sorted
             last_quoted["content_span"] = (last_quoted["content_span"][0], last_quoted["content_spans"][-1][1])
             continue
-        last_quoted = None
-        for rec in _paragraph_records(para, per_sentence, taken):
-            records.append(rec)
-            last_quoted = rec if rec["kind"] != "indirect" else last_quoted
-        if not (para.quotes and not para.quotes[-1].closed):
-            last_quoted = None  # only an open quote carries into the next paragraph
+        recs = _paragraph_records(para, per_sentence, taken)
+        records.extend(recs)
+        # A paragraph of nothing but quotes continues the speaker quoted last, if the paragraph before
+        # ended with them: an open quote carried over, or a closed one ("“...,” he said." then "“...”").
+        last_quoted = recs[-1] if recs and recs[-1]["kind"] != "indirect" else None
     return records
 
 
@@ -251,12 +250,9 @@ def _take_colon_quote(records: list[dict], pending, para: Paragraph) -> set[int]
     return set(taken)
 
 
-def _continues_quote(paras: list[Paragraph], index: int) -> bool:
-    """Is paragraph ``index`` the continuation of an open multi-paragraph quote?"""
-    prev, para = paras[index - 1], paras[index]
-    if not prev.quotes or prev.quotes[-1].closed or not para.quotes:
-        return False
-    return all(_quote_sentence(para.toks, lo, hi) is not None for lo, hi in para.sentences)
+def _quote_paragraph(para: Paragraph) -> bool:
+    """Is the paragraph nothing but quote sentences?"""
+    return bool(para.quotes) and all(_quote_sentence(para.toks, lo, hi) is not None for lo, hi in para.sentences)
 
 
 def finish(text: str, records: list[dict]) -> tuple[list[Attribution], dict[str, list[str]]]:

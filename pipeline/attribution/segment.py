@@ -39,6 +39,11 @@ _TAIL_WORDS = frozenset(
 )
 
 
+# Words that open a new sentence rather than an attribution tail ("At the same time, she added").
+_FRONTED = frozenset(
+    "at in on but and so then when after before while as if because although though for with "
+    "meanwhile later still yet also however since until once during".split()
+)
 _TAIL_PREPOSITIONS = frozenset(
     "of about as with while when from into through over under amid by for after before during".split()
 )
@@ -141,6 +146,8 @@ def _ends_sentence(toks: list[Tok], i: int) -> bool:
 
 def _tail_follows(toks: list[Tok], j: int) -> bool:
     """Does an attribution tail ("Smith said." / "said Smith." / "Hannity pressed.") start at ``j``?"""
+    if toks[j].low in _FRONTED:
+        return False  # "At the same time, the aide added, ...": a new sentence
     for k in range(j, min(j + 12, len(toks))):
         tok = toks[k]
         if tok.kind != "w":
@@ -155,6 +162,8 @@ def _tail_follows(toks: list[Tok], j: int) -> bool:
             if k == j:
                 return True  # inverted: "said Smith"
             nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if nxt is not None and _introduces(toks, k + 1):
+                return False  # "“...” He added, “Next ...”", "The candidate reiterated: ...": a new sentence
             if nxt is None or nxt.kind == "p" or nxt.low in _TAIL_WORDS or nxt.low.endswith("ly"):
                 return True
             # "“Why?” Trump said of Apple", "... asked Republicans": a named speaker's cue, a
@@ -162,6 +171,16 @@ def _tail_follows(toks: list[Tok], j: int) -> bool:
             named = all(t.text[0].isupper() for t in toks[j:k] if t.kind == "w")
             return named and (nxt.low in _TAIL_PREPOSITIONS or CUE_FORMS[tok.low].klass in ("tell", "object"))
     return False
+
+
+def _introduces(toks: list[Tok], k: int) -> bool:
+    """Does the cue before ``k`` introduce what follows (a colon, or a comma and a capitalized quote)?"""
+    if toks[k].text == ":":
+        return True
+    if toks[k].text != "," or k + 1 >= len(toks) or toks[k + 1].kind != "q":
+        return False
+    first = next((c for c in toks[k + 1].text if c.isalnum()), "")
+    return first.isupper()
 
 
 def segment(text: str) -> list[Paragraph]:

@@ -84,3 +84,44 @@ def test_spaced_closing_mark_left_open_is_a_stray_mark():
     text = "A stray mark ” shows here, and the mayor said the parade will go ahead."
     att = quoted(text, "the parade will go ahead")
     assert att.source == "the mayor"
+
+
+# ---------------------------------------------------------------- a paragraph of nothing but quotes
+
+def test_quote_paragraph_after_a_closed_quote_continues_its_speaker():
+    text = ('"We will open the clinic in March," Dr. Lena Ortiz said.\n\n'
+            '"And we will hire twelve nurses. The county has promised the money."\n\n'
+            "The clinic closed in 2019.")
+    att = quoted(text, "We will open the clinic")
+    assert att.source == "Dr. Lena Ortiz"
+    assert any("twelve nurses" in text[s:e] for s, e in att.content_spans)
+    assert att.kind == "direct"
+
+
+def test_quote_paragraph_after_an_indirect_attribution_is_not_attached():
+    text = ('Ortiz said the clinic would open in March.\n\n'
+            '"Twelve nurses. Three doctors."\n\n'
+            "The clinic closed in 2019.")
+    assert not any("Twelve nurses" in text[s:e] for a in find_attributions(text) for s, e in a.content_spans)
+
+
+# ---------------------------------------------------------------- where a quote's sentence ends
+
+@pytest.mark.parametrize("text, first, second", [
+    # a cue followed by a colon or by a comma and a new capitalized quote introduces the next quote
+    ('Ann Poe said at a forum, "I did nothing wrong." The candidate repeated: "I know the rules."',
+     ("Ann Poe", "I did nothing wrong"), ("The candidate", "I know the rules")),
+    ('Ray Cole said, "The case is unusual." He added, "Things happened that are not ordinary."',
+     ("Ray Cole", "The case is unusual"), ("He", "Things happened")),
+    # a fronted adverbial opens a new sentence, not a tail of the quote before it
+    ('An aide said, "He will try." At the same time, the aide added, "it may not help."',
+     ("An aide", "He will try"), ("the aide", "it may not help")),
+])
+def test_a_cue_after_a_full_stop_quote_starts_a_new_sentence(text, first, second):
+    for source, snippet in (first, second):
+        assert quoted(text, snippet).source == source
+
+
+def test_question_quote_with_a_split_tail_stays_one_sentence():
+    att = quoted('"Why?" he asked, "would anyone do that?"', "Why?")
+    assert att.source == "he" and len(att.content_spans) == 2

@@ -26,6 +26,15 @@ TOPIC_RECORDS: dict[str, type[Record]] = {
 }
 INTERNAL_TOPICS = (FEED_STATE,)
 ALL_TOPICS = (*TOPIC_RECORDS, *INTERNAL_TOPICS)
+# Topics that hold the latest value per key: Kafka keeps the last record of each key
+# for ever instead of dropping old segments, so feed state survives any retention.
+# (Faust creates its tables' changelog topics compacted itself.)
+COMPACTED = frozenset({FEED_STATE})
+
+
+def topic_configs(base: str) -> dict[str, str]:
+    """The topic-level configs newsflow creates the topic ``base`` with."""
+    return {"cleanup.policy": "compact"} if base in COMPACTED else {}
 REPLAYABLE = (RAW, CLEAN, ENRICHED, LINKS)  # where a dead letter may be re-published after a fix (links: given up)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import MessageSizeTooLargeError, TopicAlreadyExistsError
 
 from newsflow import codec
@@ -24,7 +25,7 @@ from newsflow.progress import Progress
 from newsflow.records import RawDocument
 from newsflow.replay import ReplayProblem, ReplayReport, iter_documents
 from newsflow.stream import broker
-from newsflow.topics import ALL_TOPICS, RAW, TopicNames
+from newsflow.topics import ALL_TOPICS, COMPACTED, RAW, TopicNames, topic_configs
 from newsflow.urls import site_key
 
 log = logging.getLogger(__name__)
@@ -78,12 +79,42 @@ async def ensure_topics(bootstrap: str, names: TopicNames, partitions: int) -> N
         present = [t for t in topics if t in existing]
         if present:  # only topics that exist: a metadata request for another would create it
             check_partitions(await admin.describe_topics(present), partitions)
-        wanted = [NewTopic(t, partitions, 1) for t in topics if t not in existing]
+            await warn_uncompacted(admin, [names.name(b) for b in COMPACTED if names.name(b) in existing])
+        wanted = new_topics(names, partitions, existing)
         if wanted:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(wanted)
     finally:
         await admin.close()
+
+
+def new_topics(names: TopicNames, partitions: int, existing: set[str]) -> list[NewTopic]:
+    """The create requests for the pipeline's missing topics, each with its ``topic_configs``."""
+    return [NewTopic(names.name(b), partitions, 1, topic_configs=topic_configs(b))
+            for b in ALL_TOPICS if names.name(b) not in existing]
+
+
+async def topic_config(admin: AIOKafkaAdminClient, topics: list[str]) -> dict[str, dict[str, str]]:
+    """``topic -> {config name: value}`` as the broker describes them (tansu lists only
+    what was set; Kafka lists every config)."""
+    if not topics:
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    resources = [ConfigResource(ConfigResourceType.TOPIC, t) for t in topics]
+    for response in await admin.describe_configs(resources):
+        for _code, _message, _kind, name, entries, *_ in response.resources:
+            found[name] = {entry[0]: entry[1] for entry in entries}
+    return found
+
+
+async def warn_uncompacted(admin: AIOKafkaAdminClient, topics: list[str]) -> None:
+    """Name the state topics that exist without compaction (made by an older newsflow, or by
+    hand); changing a topic's config is left to its operator, who may have set others."""
+    for topic, configs in (await topic_config(admin, topics)).items():
+        if "compact" not in configs.get("cleanup.policy", ""):
+            log.warning("topic %s is not compacted (cleanup.policy=%s): old feed state may be deleted by "
+                        "retention; set it with kafka-configs.sh --alter --entity-type topics --entity-name %s "
+                        "--add-config cleanup.policy=compact", topic, configs.get("cleanup.policy", "delete"), topic)
 
 
 class PartitionMismatch(RuntimeError):

@@ -9,6 +9,7 @@ import uuid
 import orjson
 import pytest
 
+from newsflow.topics import FEED_STATE, TopicNames
 from tests.conftest import run_cli
 from tests.fetch_server import FetchServer, Route, article_html, atom_feed, rss_feed
 
@@ -92,6 +93,14 @@ def test_feeds_are_crawled_politely_once_and_resumed_with_conditional_requests(t
         times = [hit.at for hit in web.hits(host=host) if hit.path != "/robots.txt"]
         gaps = [b - a for a, b in zip(times, times[1:])]
         assert gaps and min(gaps) >= DELAY * 0.95, gaps
+
+    from tests.integration.test_topics import configs
+
+    changelogs = configs(broker.bootstrap, prefix=app_id)  # Faust's table changelogs (seen, pending, site)
+    assert len([t for t in changelogs if t.endswith("-changelog")]) >= 3, changelogs
+    assert all(c.get("cleanup.policy") == "compact" for t, c in changelogs.items() if t.endswith("-changelog"))
+    state = TopicNames(prefix).name(FEED_STATE)
+    assert configs(broker.bootstrap, [state])[state] == {"cleanup.policy": "compact"}
 
     page_hits = len(web.hits("/rss/0"))
     result, again = run_feeds(tmp_path, web, broker, prefix, app_id)  # a restarted worker

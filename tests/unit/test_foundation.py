@@ -331,6 +331,20 @@ def test_topic_names_are_spelt_only_in_newsflow_topics():
     assert offenders == []
 
 
+def test_topic_create_requests_carry_compaction_for_the_state_topic():
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    from newsflow.stream.kafka import new_topics
+    from newsflow.topics import ALL_TOPICS, FEED_STATE, TopicNames
+
+    names = TopicNames("p.")
+    wire = {t.name: AIOKafkaAdminClient._convert_new_topic_request(t) for t in new_topics(names, 3, set())}
+    assert set(wire) == {names.name(b) for b in ALL_TOPICS}
+    assert wire["p." + FEED_STATE] == ("p." + FEED_STATE, 3, 1, [], [("cleanup.policy", "compact")])
+    assert all(w[4] == [] for name, w in wire.items() if name != "p." + FEED_STATE)  # the rest keep the default
+    assert [t.name for t in new_topics(names, 3, {"p." + FEED_STATE})] == [names.name(b) for b in ALL_TOPICS if b != FEED_STATE]
+
+
 @pytest.mark.parametrize("tag, primary", [("en-GB", "en"), ("de_AT", "de"), ("FR", "fr"), (" pt-BR, en", "pt"),
                                           ("", None), (None, None), (3, None)])
 def test_one_language_normaliser(tag, primary):

@@ -23,6 +23,7 @@ from .feedlist import FeedSpec
 from .feeds import FeedEntry, ParsedFeed, parse_feed
 from .http import FetchResult, HttpClient
 from .metadata import article_metadata, parse_html
+from .pending import LinkBackoff
 from .politeness import HostScheduler
 from .robots import RobotsCache
 from .schedule import FeedState, entry_key, record_failure, record_success
@@ -57,6 +58,8 @@ class PollReport:
     published: int = 0
     articles_failed: int = 0
     skipped: int = 0  # robots-disallowed/unavailable, or near-duplicates dropped
+    deferred: int = 0  # links not tried: their backoff after a transient failure runs (no hand-off)
+    given_up: int = 0  # links failing for now since ``give_up_after``: dropped (no hand-off)
 
     @property
     def idle(self) -> bool:
@@ -72,7 +75,10 @@ class FeedCrawler:
     ``state.to_dict()``; ``seen`` may be any ``SeenStore``.  With ``hand_off``,
     polling stops at the links: each new entry goes to ``hand_off(entry)`` (the
     worker sends it to the links topic, keyed by host) and whoever owns that host
-    calls ``fetch_entry``.  Use as an async context manager, or call ``close()``.
+    calls ``fetch_entry``.  Without it, a link whose fetch fails for now is tried
+    again only after its backoff (``pending_retry_base`` doubling to ``pending_retry_max``,
+    or the server's Retry-After), in memory (``backoff``, bounded), until ``give_up_after``.
+    Use as an async context manager, or call ``close()``.
     """
 
     def __init__(self, feeds: Iterable[FeedSpec | str], publish: Publish,
@@ -100,6 +106,7 @@ class FeedCrawler:
         self._restored = {url: s if isinstance(s, FeedState) else FeedState.restore(url, s, self.settings)
                           for url, s in (states or {}).items()}
         self._inflight: set[str] = set()
+        self.backoff = LinkBackoff(self.settings)  # the worker keeps its own, in a table
         self.totals = PollReport()  # everything done since construction
         self.set_feeds(feeds)
 
@@ -219,6 +226,11 @@ class FeedCrawler:
         wanted = [self.seen.should_fetch(canonical_url(e.link), e.updated) for e in fresh]
         new = [e for e, want in zip(fresh, wanted) if want]
         known = [entry_key(e.link, e.updated) for e, want in zip(fresh, wanted) if not want]
+        if self.hand_off is None:  # links still backing off stay unseen and wait for a later poll
+            now = self.clock()
+            ready = [self.backoff.ready(canonical_url(e.link), now) for e in new]
+            report.deferred += ready.count(False)
+            new = [e for e, go in zip(new, ready) if go]
         report.new_entries += len(new)
         batch = new[: self.settings.max_articles_per_poll]
         outcomes = await asyncio.gather(*(self._article(e, report) for e in batch))
@@ -227,15 +239,32 @@ class FeedCrawler:
         return len(new)
 
     async def _article(self, entry: FeedEntry, report: PollReport) -> bool:
-        """Fetch and publish one article (or hand its link off); False to retry next poll."""
+        """Fetch and publish one article (or hand its link off); False to retry later."""
         if self.hand_off is None:
-            return await self.fetch_entry(entry, report)
+            return self._after_try(entry, await self.try_entry(entry, report), report)
         try:
             await self.hand_off(entry)
         except Exception:  # noqa: BLE001 - the entry stays unseen and is handed off next poll
             log.exception("hand-off failed for %s", entry.link)
             return False
         report.published += 1
+        return True
+
+    def _after_try(self, entry: FeedEntry, attempt: Attempt, report: PollReport) -> bool:
+        """Start or extend the link's backoff after a transient failure; True when it is done
+        with (fetched, failed for good, or given up after ``give_up_after``)."""
+        key = canonical_url(entry.link)
+        if attempt.final:
+            self.backoff.done(key)
+            return True
+        link = {"url": entry.link, "feed_url": entry.feed_url}
+        if self.backoff.failed(key, link, attempt.error or "", attempt.retry_after, self.clock()):
+            return False
+        log.warning("article %s given up after %.0f s of failures: %s", entry.link,
+                    self.settings.give_up_after, attempt.error)
+        self.stats.count("crawl", "given_up")
+        report.given_up += 1
+        self.seen.remember(key, entry.updated)
         return True
 
     async def fetch_entry(self, entry: FeedEntry, report: PollReport | None = None) -> bool:

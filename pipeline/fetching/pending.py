@@ -71,3 +71,41 @@ def give_up_reason(previous: PendingLink | None, error: str, now: float) -> str:
     tries = (previous.attempts if previous is not None else 0) + 1
     since = now - previous.first_failure if previous is not None else 0.0
     return f"given up after {tries} tries over {since:.0f} s; last error: {error}"
+
+
+class LinkBackoff:
+    """The library crawler's pending links, in memory: which may be tried now.
+
+    ``FeedCrawler`` without a hand-off (no worker, no table) keeps here the links whose
+    last try failed for now, with the same backoff as the worker's pending table, so a
+    link failing every poll is not retried at the poll rate.  Bounded: past ``max_links``
+    the link waiting longest since its last failure is forgotten (it is tried at the next
+    poll, and starts a new backoff if it fails again).
+    """
+
+    def __init__(self, settings: FetchSettings, max_links: int = 10_000) -> None:
+        self.settings = settings
+        self.max_links = max_links
+        self.links: dict[str, PendingLink] = {}  # insertion order: the latest failure last
+
+    def __len__(self) -> int:
+        return len(self.links)
+
+    def ready(self, key: str, now: float) -> bool:
+        """True when ``key`` has no backoff running (never failed, or its wait is over)."""
+        pending = self.links.get(key)
+        return pending is None or pending.due(now)
+
+    def failed(self, key: str, link: dict[str, Any], error: str, retry_after: float | None, now: float) -> bool:
+        """Record another transient failure; False when the link is to be given up."""
+        pending = after_failure(self.links.pop(key, None), link, error, retry_after, now, self.settings)
+        if pending is None:
+            return False
+        self.links[key] = pending
+        while len(self.links) > self.max_links:
+            del self.links[next(iter(self.links))]
+        return True
+
+    def done(self, key: str) -> None:
+        """The link was fetched, or failed for good: no backoff any more."""
+        self.links.pop(key, None)

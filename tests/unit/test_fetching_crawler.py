@@ -150,7 +150,7 @@ async def test_robots_server_error_postpones_articles(server):
     sink = Sink()
     settings = SETTINGS.replace(max_retries=0, robots_error_ttl=600)
     now = [1000.0]
-    async with FeedCrawler([server.url("/rss")], sink, settings) as crawler:
+    async with FeedCrawler([server.url("/rss")], sink, settings, clock=lambda: now[0]) as crawler:
         crawler.robots._clock = lambda: now[0]  # a fake clock: the error TTL passes without waiting
         first = await crawler.poll_once()
         now[0] += 601
@@ -207,10 +207,49 @@ async def test_long_retry_after_pushes_feed_back_and_spares_the_host(server):
         state = crawler.states[server.url("/rss", 0)]
         assert crawler.stats.get("crawl", "robots_unavailable") == 1
         second = await crawler.poll_once(force=True)
-    assert second.new_entries == 1  # the spared article is still pending, not forgotten
+    assert second.deferred == 1  # the spared article is still pending (backing off), not forgotten
     assert [h.path for h in server.hits(host=0)] == ["/rss"] and state.next_due >= time.time() + 7100
     assert state.last_error.startswith("rate_limited")
     assert server.hits("/a/1") == [] and [d.title for d in sink.docs] == ["b"]
+
+
+async def test_a_link_failing_every_poll_backs_off_then_is_given_up(server):
+    server.add("/down/1", Route("busy", status=503), host=1)
+    add_articles(server, ["/up/1"], host=1)
+    items = [{"link": server.url("/down/1", 1), "title": "down"}, {"link": server.url("/up/1", 1), "title": "up"}]
+    server.add("/rss", Route(rss_feed(items), content_type=RSS))
+    settings = SETTINGS.replace(max_retries=0, pending_retry_base=30, pending_retry_max=60, give_up_after=200)
+    now = [1000.0]
+    tried = []
+    async with FeedCrawler([server.url("/rss")], Sink(), settings, clock=lambda: now[0]) as crawler:
+        for at in (0, 10, 29, 31, 60, 92, 140, 153, 200, 214, 300, 400):  # seconds since the first poll
+            now[0] = 1000.0 + at
+            before = len(server.hits("/down/1"))
+            report = await crawler.poll_once(force=True)
+            if len(server.hits("/down/1")) > before:
+                tried.append(at)
+            if at == 10:
+                assert (report.deferred, report.new_entries, report.published) == (1, 0, 0)
+        assert len(crawler.backoff) == 0
+    # waits of 30, 60, 60 (the cap), 60; the try at 214 is past give_up_after: given up, never again
+    assert tried == [0, 31, 92, 153, 214]
+    assert crawler.totals.given_up == 1 and crawler.stats.get("crawl", "given_up") == 1
+    assert len(server.hits("/up/1")) == 1  # the working link beside it was fetched once, at once
+
+
+def test_link_backoff_is_bounded_and_obeys_retry_after():
+    from newsflow.fetching.pending import LinkBackoff
+
+    backoff = LinkBackoff(SETTINGS.replace(pending_retry_base=30, pending_retry_max=60), max_links=2)
+    assert backoff.failed("a", {"url": "a"}, "503", None, 0.0) and backoff.failed("b", {"url": "b"}, "503", 900.0, 0.0)
+    assert not backoff.ready("a", 29.0) and backoff.ready("a", 30.0)
+    assert not backoff.ready("b", 899.0) and backoff.ready("b", 900.0)  # a longer Retry-After wins
+    backoff.failed("a", {"url": "a"}, "503", None, 30.0)  # a's second failure: now the latest
+    backoff.failed("c", {"url": "c"}, "503", None, 31.0)
+    assert len(backoff) == 2 and backoff.ready("b", 0.0)  # b, failed longest ago, was forgotten
+    assert not backoff.ready("a", 89.0) and backoff.ready("a", 90.0)  # doubled
+    backoff.done("a")
+    assert backoff.ready("a", 31.0) and len(backoff) == 1
 
 
 async def test_private_addresses_refused_without_the_flag(server):

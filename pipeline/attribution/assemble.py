@@ -10,9 +10,12 @@ content fragments of that attribution.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..records import Attribution
 from .clauses import Cand
-from .frames import colon_intro, dash_frame, fronted_frame, intro_frame, tail_frame
+from .cues import CUE_FORMS
+from .frames import DASHES, colon_intro, dash_frame, dash_source, fronted_frame, intro_frame, tail_frame
 from .model import features
 from .names import canonical_speakers
 from .phrases import sentence_candidates
@@ -183,7 +186,10 @@ def _paragraph_cands(para: Paragraph, index: int) -> list[list[Cand]]:
             frame = (tail_frame(para.toks, lo, hi, index) or intro_frame(para.toks, lo, hi, index)
                      or dash_frame(para.toks, lo, hi, index) or fronted_frame(para.toks, lo, hi, index))
             if frame is not None and not any(_inside(frame.cue[0], c.content) for c in found):
-                found.append(frame)
+                # the frame reads its cue with the quote: a clause reading of the same cue, or one
+                # inside the frame's source ("Ann Lee, who is chair of X said"), is dropped
+                a, b = frame.source or (-1, -1)
+                found = [c for c in found if c.cue[0] != frame.cue[0] and not a <= c.cue[0] <= b] + [frame]
         out.append(found)
     return out
 
@@ -192,21 +198,27 @@ def assemble(text: str, paras: list[Paragraph]) -> list[dict]:
     """Candidate records (char spans, features) for a segmented text; see :func:`finish`."""
     records: list[dict] = []
     last_quoted: dict | None = None
-    pending: tuple[Paragraph, Cand] | None = None
+    pending: _Pending | None = None
     for index, para in enumerate(paras):
         per_sentence = _paragraph_cands(para, index)
         cands = [c for found in per_sentence for c in found]
-        taken = _take_colon_quote(records, pending, para)
-        pending = _colon_pending(para, index, cands)
-        if not cands and not taken and last_quoted is not None and _quote_paragraph(para):
+        taken, colon_rec = _take_colon_quote(records, pending, para, cands)
+        pending = None
+        signed = not cands and _quote_paragraph(para) and _signature(paras, index + 1)
+        if not cands and not taken and not signed and last_quoted is not None and _quote_paragraph(para):
             last_quoted["content_spans"] += [(q.start, q.end) for q in para.quotes]  # later: stays sorted
             last_quoted["content_span"] = (last_quoted["content_span"][0], last_quoted["content_spans"][-1][1])
             continue
         recs = _paragraph_records(para, per_sentence, taken)
         records.extend(recs)
+        if signed:
+            records.append(_signed_record(paras[index + 1], index + 1, para))
+        pending = _colon_pending(para, index, per_sentence, recs)
         # A paragraph of nothing but quotes continues the speaker quoted last, if the paragraph before
         # ended with them: an open quote carried over, or a closed one ("“...,” he said." then "“...”").
         last_quoted = recs[-1] if recs and recs[-1]["kind"] != "indirect" else None
+        if colon_rec is not None and not cands:
+            last_quoted = colon_rec  # "Cruz continued:" then "“...”" then "“...”"
     return records
 
 
@@ -219,21 +231,49 @@ def _paragraph_records(para: Paragraph, per_sentence: list[list[Cand]], taken: s
     return [_record(para, cand, extra.get(id(cand), [])) for found in per_sentence for cand in found]
 
 
-def _colon_pending(para: Paragraph, index: int, cands: list[Cand]) -> tuple[Paragraph, Cand] | None:
-    """A paragraph ending in ``He said:`` waits for the quote in the next paragraph."""
+class _Pending(NamedTuple):
+    """A paragraph's closing ``He said:``, waiting for the next paragraph's quote."""
+
+    para: Paragraph
+    cand: Cand  # the intro, with no content yet
+    replaces: dict | None  # the clause reading of the same cue ("called them on it"), dropped if the quote comes
+
+
+def _colon_pending(para: Paragraph, index: int, per_sentence: list[list[Cand]], recs: list[dict]) -> _Pending | None:
+    """A paragraph ending in ``He said:`` waits for the quote in the next paragraph.
+
+    When a clause rule already read the sentence ("Cruz called them on it:", "the committee said
+    about its platform:"), that candidate becomes the intro; its record is replaced if the quote comes.
+    """
     if not para.sentences:
         return None
     lo, hi = para.sentences[-1]
-    if any(c.cue[0] >= lo for c in cands):
+    toks = para.toks
+    last = per_sentence[-1] if per_sentence else []
+    if not last:
+        cand = colon_intro(toks, lo, hi, index)
+        return None if cand is None else _Pending(para, cand, None)
+    if hi - lo < 3 or toks[hi - 1].text != ":" or any(t.kind == "q" for t in toks[lo:hi]):
         return None
-    cand = colon_intro(para.toks, lo, hi, index)
-    return None if cand is None else (para, cand)
+    cand = last[-1]
+    gerund = toks[hi - 2]
+    if toks[hi - 3].text == "," and gerund.low.endswith("ing") and gerund.low in CUE_FORMS:
+        # "The paper confirmed that, reporting:": the participle's source is the main clause's
+        main = next((c for c in reversed(last) if c.source is not None and c.cue[0] < hi - 3), None)
+        speech = CUE_FORMS[gerund.low].speech
+        return None if main is None else _Pending(para, Cand(index, main.source, (hi - 2, hi - 2), [], speech, "colon"), None)
+    if cand.source is None or cand.content and cand.content[-1][1] < hi - 3:
+        return None  # the content must run up to the colon
+    flat = [c for found in per_sentence for c in found]
+    intro = Cand(cand.para, cand.source, cand.cue, [], cand.speech, "colon")
+    return _Pending(para, intro, recs[len(flat) - 1])
 
 
-def _take_colon_quote(records: list[dict], pending, para: Paragraph) -> set[int]:
-    """Give the pending ``He said:`` the quote sentences opening ``para``."""
+def _take_colon_quote(records: list[dict], pending: _Pending | None, para: Paragraph,
+                      cands: list[Cand]) -> tuple[set[int], dict | None]:
+    """Give the pending ``He said:`` the quote sentences opening ``para`` (and return its record)."""
     if pending is None or not para.toks or para.toks[0].kind != "q":
-        return set()
+        return set(), None
     taken = []
     for lo, hi in para.sentences:
         q = _quote_sentence(para.toks, lo, hi)
@@ -241,13 +281,36 @@ def _take_colon_quote(records: list[dict], pending, para: Paragraph) -> set[int]
             break
         taken.append(q)
     if not taken:
+        if any(_inside(0, c.content) for c in cands):
+            return set(), None  # "“...,” she said.": the quote has its own attribution
         taken = [0]
-    owner_para, cand = pending
     spans = [(para.toks[q].start, para.toks[q].end) for q in taken]
-    rec = _record(owner_para, cand, spans)
+    rec = _record(pending.para, pending.cand, spans)
     rec["kind"] = "direct"
-    records.append(rec)
-    return set(taken)
+    if pending.replaces is not None:
+        # the previous paragraph's record: near the end, so searching backwards stays linear
+        at = next(i for i in range(len(records) - 1, -1, -1) if records[i] is pending.replaces)
+        records[at] = rec
+    else:
+        records.append(rec)
+    return set(taken), rec
+
+
+def _signature(paras: list[Paragraph], index: int) -> bool:
+    """Is paragraph ``index`` a dash and a name signing the quote above it ("- Bernie Sanders.")?"""
+    if index >= len(paras):
+        return False
+    toks = paras[index].toks
+    return 2 <= len(toks) <= 16 and toks[0].text in DASHES and dash_source(toks) is not None
+
+
+def _signed_record(sig: Paragraph, index: int, quoted: Paragraph) -> dict:
+    src = dash_source(sig.toks)
+    assert src is not None
+    cand = Cand(index, src, (0, 0), [], True, "dash")
+    rec = _record(sig, cand, [(q.start, q.end) for q in quoted.quotes])
+    rec["kind"] = "direct"
+    return rec
 
 
 def _quote_paragraph(para: Paragraph) -> bool:

@@ -19,7 +19,7 @@ from .cues import CUE_FORMS
 from .segment import Tok
 from .speakers import PRONOUNS, np_left, skip_aux_left, source_right
 
-_IRREGULAR_PAST = frozenset("said told wrote spoke began sang cried swore read".split())
+_IRREGULAR_PAST = frozenset("said told wrote spoke began sang cried swore read went".split())
 _NOT_VERBS = frozenset("its his has was is does yes news this thus us as".split())
 
 
@@ -74,18 +74,36 @@ def tail_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
         if src is not None:
             return Cand(para, src, (k, k), [(lo, lo)], _speech(toks[k]), "tail")
         return None
-    for v in range(k + 1, min(k + 12, hi)):
+    rel = None  # "Ann Lee, the pollster who founded the site tweeted": the relative clause is skipped
+    for v in range(k + 1, min(k + 18, hi)):
+        if rel is None and toks[v].low in ("who", "which") and v - 1 > k:
+            rel = v
+            continue
+        if rel is not None:
+            if toks[v].kind == "q" or toks[v].text in ".;:!?":
+                return None
+            if toks[v].text.islower() and toks[v].low in CUE_FORMS and _speech(toks[v]) and v > rel + 1:
+                end = rel - 1 if toks[rel - 1].text != "," else rel - 2
+                return _tail(toks, lo, hi, para, (k, end), v) if _tail_ok(toks, v + 1, hi) else None
+            continue
+        if v >= k + 12:
+            return None
         if _verbish(toks[v], present=_at_end(toks, v + 1, hi)):
             j = skip_aux_left(toks, k, v - 1)
             a = np_left(toks, k, j) if j >= k else None
             if a == k and _tail_ok(toks, v + 1, hi):
-                more = [(v + 2, v + 2)] if v + 2 < hi and toks[v + 1].text == "," and toks[v + 2].kind == "q" else []
-                return Cand(para, (a, j), (v, v), [(lo, lo)] + more, _speech(toks[v]), "tail")
+                return _tail(toks, lo, hi, para, (a, j), v)
             return None
         if toks[v].kind != "w":
             if toks[v].text != ",":
                 return None
     return None
+
+
+def _tail(toks: list[Tok], lo: int, hi: int, para: int, src: tuple[int, int], v: int) -> Cand:
+    """The tail frame's candidate, with a quote split by the tail (``“...,” X said, “...”``)."""
+    more = [(v + 2, v + 2)] if v + 2 < hi and toks[v + 1].text == "," and toks[v + 2].kind == "q" else []
+    return Cand(para, src, (v, v), [(lo, lo)] + more, _speech(toks[v]), "tail")
 
 
 def intro_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
@@ -118,18 +136,33 @@ def _subject(toks: list[Tok], lo: int, v: int) -> tuple[int, int] | None:
     return None
 
 
-_DASHES = frozenset("―—–")
+DASHES = frozenset("―—–-")
 
 
 def dash_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
     """``“...” ― Adriana Rodarte``: a quote signed with a dash and a name."""
-    if toks[lo].kind != "q" or lo + 2 >= hi or toks[lo + 1].text not in _DASHES:
+    if toks[lo].kind != "q" or lo + 2 >= hi or toks[lo + 1].text not in DASHES or toks[lo + 1].text == "-":
         return None
     end = trim_end(toks, lo + 2, hi - 1)
     names = toks[lo + 2:end + 1]
     if not names or len(names) > 8 or not all(t.kind == "w" and t.text[0].isupper() or t.text in ".,-" for t in names):
         return None
     return Cand(para, (lo + 2, end), (lo + 1, lo + 1), [(lo, lo)], True, "dash")
+
+
+def dash_source(toks: list[Tok]) -> tuple[int, int] | None:
+    """The name of a signature paragraph ``- Bernie Sanders.`` / ``-Ann Lee, tweeting after the speech.``
+
+    The name is the capitalized words after the dash, up to a comma or the end.
+    """
+    end = 1
+    while end < len(toks) and toks[end].kind == "w" and (toks[end].text[0].isupper() or toks[end].low == "of"):
+        end += 1
+    if end == 1 or end - 1 > 6 or toks[end - 1].low == "of":
+        return None
+    if end < len(toks) and toks[end].text not in ",.":
+        return None
+    return 1, end - 1
 
 
 def fronted_frame(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
@@ -154,7 +187,12 @@ def colon_intro(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
     """
     if hi - lo < 2 or toks[hi - 1].text != ":" or any(t.kind == "q" for t in toks[lo:hi]):
         return None
-    for v in range(hi - 2, max(lo - 1, hi - 8), -1):
+    first = toks[lo]
+    if first.kind == "w" and first.text[0].isupper() and first.low in CUE_FORMS:  # "Stated Stone:"
+        src = source_right(toks, lo + 1, hi - 1)
+        if src is not None and src[1] == hi - 2:
+            return Cand(para, src, (lo, lo), [], _speech(first), "colon")
+    for v in range(hi - 2, max(lo - 1, hi - 12), -1):
         if _verbish(toks[v], present=v == hi - 2):
             src = _subject(toks, lo, v)
             return None if src is None else Cand(para, src, (v, v), [], _speech(toks[v]), "colon")

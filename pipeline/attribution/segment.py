@@ -154,10 +154,10 @@ def _tail_follows(toks: list[Tok], j: int) -> bool:
             if tok.text in ",.-" and k > j:
                 continue  # "McConnell, R-Ky., said."
             return False
-        if tok.text.islower() and k > j and tok.low.endswith("ed") and tok.low not in CUE_FORMS:
-            nxt = toks[k + 1] if k + 1 < len(toks) else None  # "Hannity pressed." / "Trump shot back."
+        if tok.text.islower() and k > j and (tok.low.endswith("ed") or tok.low == "went") and tok.low not in CUE_FORMS:
+            nxt = toks[k + 1] if k + 1 < len(toks) else None  # "Hannity pressed." / "Trump shot back." / "went on"
             named = all(t.text[0].isupper() or t.low in ("he", "she", "they") for t in toks[j:k] if t.kind == "w")
-            return named and (nxt is None or nxt.kind == "p" or nxt.low in ("back", "up"))
+            return named and (nxt is None or nxt.kind == "p" or nxt.low in ("back", "up", "on"))
         if tok.text.islower() and tok.low in CUE_FORMS:
             if k == j:
                 return True  # inverted: "said Smith"

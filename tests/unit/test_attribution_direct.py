@@ -125,3 +125,53 @@ def test_a_cue_after_a_full_stop_quote_starts_a_new_sentence(text, first, second
 def test_question_quote_with_a_split_tail_stays_one_sentence():
     att = quoted('"Why?" he asked, "would anyone do that?"', "Why?")
     assert att.source == "he" and len(att.content_spans) == 2
+
+
+# ---------------------------------------------------------------- tails with a relative clause, "went on"
+
+@pytest.mark.parametrize("text, source, cue", [
+    ('"The map is wrong," Ina Vogt, the surveyor who drew the old one said on Friday. "It misses a river."',
+     "Ina Vogt, the surveyor", "said"),
+    ('"The map is wrong," Ina Vogt, who is chair of the board said in a statement. "It misses a river."',
+     "Ina Vogt", "said"),
+    ('"Is it fair, though?" Vogt went on, as if nobody had asked. "It misses a river."', "Vogt", "went"),
+])
+def test_tail_after_a_relative_clause_or_went_on(text, source, cue):
+    atts = [a for a in find_attributions(text) if "The map is wrong" in a.content or "Is it fair" in a.content]
+    assert len(atts) == 1, [a.to_dict() for a in find_attributions(text)]
+    assert (atts[0].source, atts[0].cue, atts[0].kind) == (source, cue, "direct")
+    assert any("misses a river" in text[s:e] for s, e in atts[0].content_spans)
+    assert not any(a.cue == cue and a.kind == "indirect" for a in find_attributions(text))
+
+
+# ---------------------------------------------------------------- a paragraph ending in a colon, the quote below
+
+@pytest.mark.parametrize("intro, source, cue", [
+    ("When the panel pressed him, Okafor called them on it:", "Okafor", "called"),  # a clause rule read it first
+    ("Stated Okafor:", "Okafor", "Stated"),
+    ("As Lina Okafor wrote after the vote in the council chamber:", "Lina Okafor", "wrote"),
+    ("The gazette confirmed the figure, reporting:", "The gazette", "reporting"),
+])
+def test_colon_intro_takes_the_next_paragraphs_quotes(intro, source, cue):
+    text = f'{intro}\n\n"The levy pays for the buses."\n\n"And for the drivers."\n\nThe council meets again in June.'
+    att = quoted(text, "The levy pays")
+    assert (att.source, att.cue, att.kind) == (source, cue, "direct")
+    assert any("for the drivers" in text[s:e] for s, e in att.content_spans)
+    assert not any(a.cue == cue and a.kind == "indirect" and a.source == source for a in find_attributions(text))
+
+
+# ---------------------------------------------------------------- a quote signed in the next paragraph
+
+@pytest.mark.parametrize("signature, source", [
+    ("- Mayor Ruth Abara.", "Mayor Ruth Abara"),
+    ("-Ruth Abara, speaking after the vote.", "Ruth Abara"),
+])
+def test_dash_signature_paragraph_signs_the_quote_above(signature, source):
+    text = f'The fact check follows.\n\n"Our buses run on time."\n\n{signature}\n\nThey ran late in May.'
+    att = quoted(text, "Our buses run on time")
+    assert (att.source, att.kind) == (source, "direct")
+
+
+def test_dash_paragraph_that_is_not_a_name_signs_nothing():
+    text = 'The fact check follows.\n\n"Our buses run on time."\n\n- and then the figures.\n\nThey ran late.'
+    assert not any("buses run" in a.content for a in find_attributions(text))

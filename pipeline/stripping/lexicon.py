@@ -130,6 +130,18 @@ UI_LINES = [
     r"(?:previous|next) (?:article|post|story)", r"(?:vorheriger|nächster) (?:artikel|beitrag)", r"mehr", r"more",
 ]
 
+# Button labels of a landing page or a shop, alone on their line ("Get started", "Book a demo").
+BUTTONS = [
+    r"get started(?: (?:now|today|for free))?", r"get (?:a|your) (?:free )?(?:demo|quote|trial|consultation)",
+    r"(?:book|schedule|request|get) (?:a |your )?(?:free |personali[sz]ed )?(?:demo|call|meeting|consultation|appointment|quote|callback)",
+    r"request (?:more )?info(?:rmation)?", r"learn more", r"find out more", r"contact us(?: (?:today|now))?", r"get in touch",
+    r"start (?:your |a )?free trial", r"try (?:it )?(?:for )?free", r"sign up(?: (?:now|free|today|for free))?",
+    r"(?:download|shop|buy|order|apply|register|subscribe|join|donate) (?:now|today)", r"talk to (?:an? )?(?:expert|sales|us)",
+    r"see (?:all )?(?:plans|pricing|packages|deals|offers)", r"(?:view|see|check) (?:the )?(?:deal|price|prices|availability)",
+    r"view on \w+", r"mehr erfahren", r"jetzt (?:kaufen|bestellen|buchen|entdecken|starten|anfragen)", r"kontakt aufnehmen",
+    r"en savoir plus", r"(?:más|mas) información", r"saber más", r"scopri di più", r"dowiedz się więcej",
+]
+
 # "Tags:", "Filed under", "Category:" lines listing labels.
 TAG_PREFIXES = [
     r"tags?", r"filed under", r"categor(?:y|ies)", r"kategorien?", r"schlagworte?", r"schlagwörter", r"themen", r"topics",
@@ -207,6 +219,7 @@ COPYRIGHT = Rule("copyright", COPYRIGHTS)
 READING_TIME = Rule("reading-time", READING_TIMES, _EDGE, r"\W*(?:min\w*)?\W*$", _I)
 TIMESTAMP_LABEL = Rule("timestamp label", TIMESTAMP_LABELS, _EDGE, r"\s*:?", _I)
 UI_LINE = Rule("interface", UI_LINES, _EDGE, r"\W{0,3}$", _I)
+BUTTON = Rule("call-to-action: a button label alone", BUTTONS, _EDGE, r"\W{0,3}$", _I)
 TAG_LINE = Rule("tags", TAG_PREFIXES, _EDGE, r"\s*[:|]?\s", _I)
 DISCLOSURE = Rule("disclosure", DISCLOSURES)
 # Unmistakable furniture even in a long line: copyright, a direct call to action, an ad disclosure.
@@ -219,4 +232,4 @@ AGENCY_CREDIT = Rule("photo-credit: an agency, alone or after a photographer's n
 ], r"^\W*", "", _I)
 RULES = (TEASER, ARROW_TEASER, END_HEADING, TAIL_HEADING, RELATED_HEADING, STRONG_CTA, BREADCRUMB, PROMPT,
          CREDIT_PREFIX, CREDIT_BY, CAPTION, BIO, ROLE, CONTACT, AGENCY, SOURCE, COPYRIGHT, READING_TIME,
-         TIMESTAMP_LABEL, UI_LINE, TAG_LINE, DISCLOSURE, FURNITURE, COPYRIGHT_NOTICE, AGENCY_CREDIT)
+         TIMESTAMP_LABEL, UI_LINE, BUTTON, TAG_LINE, DISCLOSURE, FURNITURE, COPYRIGHT_NOTICE, AGENCY_CREDIT)

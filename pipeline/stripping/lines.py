@@ -140,6 +140,8 @@ def _anywhere(line: str) -> str | None:
             return "timestamp"
         if lx.UI_LINE.match(stripped):
             return "interface"
+        if lx.BUTTON.match(stripped):
+            return "call-to-action"
     if n < 250 and (lx.TEASER.match(stripped) or lx.ARROW_TEASER.match(stripped)):
         return "related-teaser"
     if n < 300 and (is_credit(stripped) or lx.CREDIT_BY.match(stripped)):
@@ -262,7 +264,7 @@ _TRIM_MIN = 80  # shorter lines are judged whole
 # A sentence ends after a lower-case letter or a digit (not "U.S."), or after a closing quote or bracket;
 # the next one opens with a capital, a quote, a bracket or ©.  A wrong break ("am 21. Oktober") is harmless:
 # no edge rule matches what it leaves.
-_SENTENCE_BREAK = re.compile(r"(?:(?<=[a-zäöüßà-ÿ0-9][.!?…])|(?<=[.!?…][\"”»’)]))\s+(?=[\"“„«'(\[]?[A-ZÄÖÜÀ-Ý¿¡©])")
+_SENTENCE_BREAK = re.compile(r"(?:(?<=[a-zäöüßà-ÿ0-9][.!?…])|(?<=[.!?…][\"”»’)\]]))\s+(?=[\"“„«'(\[]?[A-ZÄÖÜÀ-Ý¿¡©])")
 
 
 def trailing_reason(sentence: str) -> str | None:

@@ -315,6 +315,9 @@ _LONG = ("The council voted on Tuesday to build a protected bike lane along the 
     ("Abonnez-vous à notre newsletter", "newsletter-prompt"),
     ("Mit unserem Newsletter erhalten Sie monatlich alle Informationen rund um Ihr Urlaubsland.", "newsletter-prompt"),
     ("Get the best of our reporting delivered to your inbox every morning.", "call-to-action"),
+    ("Book a Demo", "call-to-action"),
+    ("Get started today →", "call-to-action"),
+    ("Mehr erfahren", "call-to-action"),
 ])
 def test_body_zone_rules(line, reason):
     verdicts = classify_lines([_LONG, _LONG, line, _LONG, _LONG])

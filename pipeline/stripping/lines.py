@@ -249,8 +249,27 @@ def classify_lines(lines: list[str], title: str | None = None) -> list[LineVerdi
     a passage the text already gave is removed the second time, and furniture glued to the first or
     last sentence of a kept line is cut from it (so a line may come back as several verdicts)."""
     walk = _Walk(lines, title)
-    verdicts = repeated_passages([LineVerdict(line, walk.reason(i, line)) for i, line in enumerate(lines)])
-    return [part for v in verdicts for part in (trim_segments(v.text) if v.reason is None else (v,))]
+    verdicts = [LineVerdict(line, walk.reason(i, line)) for i, line in enumerate(lines)]
+    return repeated_passages([part for v in verdicts for part in _trimmed(v)])
+
+
+# Furniture that is one sentence: a line removed for it keeps the paragraph it was glued to.  (A prompt
+# or a disclosure often runs over two sentences: "Want more? Get our best stories in your inbox.")
+_ONE_SENTENCE_KINDS = frozenset({"copyright", "photo-credit", "interface", "related-teaser"})
+
+
+def _trimmed(v: LineVerdict) -> list[LineVerdict]:
+    """A kept line with its edge furniture cut; likewise a line removed for one-sentence furniture
+    that the cut explains (the same reason) when the rest is a paragraph that could anchor the body:
+    the last paragraph is not lost for the copyright notice glued to it."""
+    if v.reason is not None and v.reason not in _ONE_SENTENCE_KINDS:
+        return [v]
+    parts = trim_segments(v.text)
+    if v.reason is None:
+        return parts
+    kept = next(p.text for p in parts if p.reason is None)
+    explained = any(p.reason == v.reason for p in parts)
+    return parts if len(parts) > 1 and explained and _substantial(kept) else [v]
 
 
 # --- segment trim ---------------------------------------------------------------------------------

@@ -466,3 +466,15 @@ def test_reading_time_glued_before_the_first_sentence_is_cut():
 def test_classify_lines_returns_the_cut_segment_as_its_own_verdict():
     verdicts = classify_lines([_LONG, f"{_PARAGRAPH} Photo: AP", _LONG])
     assert [(v.text, v.reason) for v in verdicts[1:3]] == [(_PARAGRAPH, None), ("Photo: AP", "photo-credit")]
+
+
+def test_last_paragraph_keeps_its_text_when_a_copyright_notice_is_glued_to_it():
+    paragraph = f"{_PARAGRAPH} The work starts in March, and the ferry adds boats."
+    verdicts = classify_lines([_LONG, _LONG + " More text.", f"{paragraph} © 2024 Example Gazette Media"])
+    assert verdicts[2:] == [(paragraph, None), ("© 2024 Example Gazette Media", "copyright")]
+
+
+def test_a_two_sentence_prompt_is_not_kept_for_the_cut_of_its_last_sentence():
+    pitch = "Want more of our stories? Get the best of them every week, hand-picked by our editors for you. Sign up for our newsletter."
+    verdicts = classify_lines([_LONG, _LONG + " More text.", pitch])
+    assert verdicts[2:] == [(pitch, "newsletter-prompt")]

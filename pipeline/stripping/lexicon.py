@@ -69,6 +69,12 @@ TAIL_HEADINGS = [
     r"nuestros (?:servicios|productos)", r"nos (?:services|produits|partenaires)", r"i nostri (?:servizi|prodotti)",
     r"nossos (?:serviços|produtos)",
     r"tags?", r"temas", r"themen", r"schlagw[öo]rter", r"topics", r"etiquetas", r"mots-clés", r"argomenti",
+    # a pitch question over the site's offer: "Ready to get started?", "Want to learn more?", "Need help?"
+    r"(?:ready|want|need|looking|interested|curious)\b.{0,60}\?",
+    # a sponsor or partner line: "Sponsored by ...", "In partnership with ...", "Unterstützt von ..."
+    r"(?:sponsored|supported|presented|powered|brought to you|made possible) by\b.{0,40}", r"proudly (?:supporting|supported|sponsored)\b.{0,40}",
+    r"in (?:partnership|association|collaboration|cooperation) with\b.{0,40}", r"(?:unterstützt|gefördert|präsentiert) (?:von|durch)\b.{0,40}",
+    r"in (?:zusammenarbeit|kooperation) mit\b.{0,40}", r"en (?:partenariat|collaboration) avec\b.{0,40}", r"patrocinado por\b.{0,40}",
 ]
 
 # Newsletter, subscription, app, social and paywall prompts.

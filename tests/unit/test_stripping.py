@@ -336,6 +336,18 @@ def test_tail_zone_rules(line, reason):
     assert verdicts[2].reason == reason and verdicts[0].reason is None
 
 
+@pytest.mark.parametrize("heading", ["Ready to get started?", "Want to win more clients with less effort?", "Sponsored by Example Bank",
+                                     "In partnership with the Example Foundation"])
+def test_a_pitch_or_sponsor_heading_in_the_tail_goes_with_what_follows(heading):
+    lines = [_LONG, _LONG + " More text.", heading, "Talk to our team about a plan for you"]
+    assert [v.reason for v in classify_lines(lines)] == [None, None, "related-teaser", "related-teaser"]
+
+
+def test_a_question_inside_the_article_is_kept():
+    lines = [_LONG, "Want to know why the lane was built?", _LONG + " More text."]
+    assert [v.reason for v in classify_lines(lines)] == [None, None, None]
+
+
 def test_related_heading_in_tail_cuts_the_list_below_it():
     lines = [_LONG, _LONG, "Das könnte Sie auch interessieren", "Neuer Busfahrplan ab Montag", "Park wieder offen"]
     assert [v.reason for v in classify_lines(lines)] == [None, None] + ["related-teaser"] * 3

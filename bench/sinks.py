@@ -23,6 +23,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from newsflow.attribution.names import speaker_list
 from newsflow.records import Attribution, CleanArticle, EnrichedArticle
 from newsflow.sinks import open_sink
 
@@ -32,7 +33,7 @@ SPEAKERS = [f"Speaker {i:02d}" for i in range(50)]
 
 
 def synthetic_articles(n: int, seed: int = 7) -> list[EnrichedArticle]:
-    """``n`` deterministic articles of ~2 KB with three attributions each."""
+    """``n`` deterministic articles of ~2 KB with three attributions each, and their speakers list."""
     rnd = random.Random(seed)
     items = []
     for i in range(n):
@@ -44,7 +45,8 @@ def synthetic_articles(n: int, seed: int = 7) -> list[EnrichedArticle]:
         quotes = [Attribution(source="he", cue="said", content=paragraphs[k][:80], source_span=(0, 2),
                               cue_span=(3, 7), content_span=(8, 88), kind="direct",
                               speaker=rnd.choice(SPEAKERS)) for k in range(3)]
-        items.append(EnrichedArticle(article=clean, attributions=quotes, attributor_version="bench"))
+        items.append(EnrichedArticle(article=clean, attributions=quotes, attributor_version="bench",
+                                     speakers=speaker_list(clean.body, quotes)))  # as the attributor sends
     return items
 
 

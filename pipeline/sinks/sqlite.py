@@ -236,13 +236,15 @@ class SqliteSink(SqlSink):
 
 def backfill_speakers(conn: sqlite3.Connection) -> None:
     """Fill ``article_speakers`` from the stored records, then recount every speaker."""
-    for article_id, record in conn.execute("SELECT id, record FROM articles").fetchall():
-        try:
-            item = EnrichedArticle.from_dict(orjson.loads(record))
-        except (ValueError, TypeError) as exc:  # kept as stored; its next delivery fills it
-            log.warning("speakers of %s not backfilled: %s", article_id, exc)
-            continue
-        conn.executemany(INSERT_ARTICLE_SPEAKER, article_speaker_rows(item))
+    articles = conn.execute("SELECT id, record FROM articles")
+    while chunk := articles.fetchmany(500):  # a chunk at a time: a store may be large
+        rows = []
+        for article_id, record in chunk:
+            try:
+                rows += article_speaker_rows(EnrichedArticle.from_dict(orjson.loads(record)))
+            except (ValueError, TypeError) as exc:  # kept as stored; its next delivery fills it
+                log.warning("speakers of %s not backfilled: %s", article_id, exc)
+        conn.executemany(INSERT_ARTICLE_SPEAKER, rows)
     names = [r[0] for r in conn.execute("SELECT DISTINCT name FROM article_speakers")]
     conn.execute("DELETE FROM speakers")  # version 1 also counted bare pronouns ("he")
     recount_speakers(conn, names, now_iso())

@@ -82,12 +82,8 @@ def cue_at(toks: list[Tok], i: int) -> tuple[Cue, int] | None:
         return None  # "the state", "a post", "his support" are nouns
     if i > 0 and toks[i - 1].low == "to" and cue.klass != "to":
         return None  # "declined to say" is the infinitive of another cue
-    if i > 0 and toks[i - 1].low in ("having", "without"):
-        return None  # "Having said that, ...", "It goes without saying"
-    if i > 0 and tok.low.endswith("ed") and toks[i - 1].low in _PREPOSITIONS:
-        return None  # "a lead in pledged delegates"
-    if i > 0 and (toks[i - 1].low in _NOMINAL_BEFORE or _passive(toks, i) or toks[i - 1].text[0].isdigit()):
-        return None  # "the proposed rule", "his plans to", "was announced", "270 pledged delegates"
+    if not verb_context_ok(toks, i):
+        return None
     if i + 1 < len(toks) and toks[i + 1].low in ("tank", "tanks"):
         return None  # "think tank"
     particle = PARTICLES.get(cue.lemma)
@@ -96,6 +92,19 @@ def cue_at(toks: list[Tok], i: int) -> tuple[Cue, int] | None:
             return None
         return cue, i + 1
     return cue, i
+
+
+def verb_context_ok(toks: list[Tok], i: int) -> bool:
+    """Can the word at ``i`` be a finite verb, judging by the word before it?"""
+    if i == 0:
+        return True
+    prev = toks[i - 1]
+    if prev.low in ("having", "without"):
+        return False  # "Having said that, ...", "It goes without saying"
+    if toks[i].low.endswith("ed") and prev.low in _PREPOSITIONS:
+        return False  # "a lead in pledged delegates"
+    # "the proposed rule", "his plans to", "was announced", "270 pledged delegates"
+    return not (prev.low in _NOMINAL_BEFORE or _passive(toks, i) or prev.text[0].isdigit())
 
 
 def _clear_subject_before(toks: list[Tok], i: int) -> bool:
@@ -188,7 +197,7 @@ def content_right(toks: list[Tok], i: int, hi: int, cue: Cue, subject: str) -> t
         k += 1
     if k >= hi:
         return None
-    end = _clause_end(toks, k, hi)
+    end = clause_end(toks, k, hi)
     if toks[k].kind == "q" and k + 1 < end and (toks[k + 1].text == "," or toks[k].text.rstrip("”\"' ").endswith(",")
                                                 or not colon and toks[k].text.count(" ") < 3
                                                 and _adjunct_start(toks[k + 1])):
@@ -205,7 +214,7 @@ def _adjunct_start(tok: Tok) -> bool:
         or tok.low in SUBORDINATORS
 
 
-def _clause_end(toks: list[Tok], k: int, hi: int) -> int:
+def clause_end(toks: list[Tok], k: int, hi: int) -> int:
     """Where a reported clause stops: before ", despite ...", ", and he railed ...".
 
     Complement clauses run to the end of the sentence unless a comma opens a

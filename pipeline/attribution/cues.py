@@ -18,7 +18,9 @@ A cue lemma has a *class* that tells the clause rules what may follow it:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from importlib import resources
 
 
 @dataclass(frozen=True)
@@ -198,3 +200,29 @@ NOT_SPEAKERS = frozenset(
     "click listen subscribe sign follow posted published filed by for in on at the and but breaking "
     "revealed exclusive analysis opinion live new just factbox explainer wow fact bonus".split()
 )
+
+# Raising verbs: "X seemed to shrink", "X is expected to win" attribute "X ... to shrink"
+# to no one (PolNeAR marks the evidential, with an empty source).
+RAISING = frozenset("seem seems seemed appear appears appeared".split())
+
+# Forms the learned lexicon (cue_lexicon.json) must not take: shapes of their own.
+NOT_LEARNED = RAISING | frozenset("according".split())
+
+
+@dataclass(frozen=True)
+class LearnedCue:
+    """A long-tail cue verb learned from PolNeAR train (see ``bench/train_cue_lexicon.py``)."""
+
+    form: str
+    p: float  # share of its occurrences in train that head a gold cue
+    particles: frozenset[str]  # prepositions that belong to the cue ("spoke about")
+
+
+def _learned() -> dict[str, LearnedCue]:
+    """The committed learned lexicon (package data; missing is an error)."""
+    data = json.loads(resources.files(__package__).joinpath("cue_lexicon.json").read_text(encoding="utf-8"))
+    return {form: LearnedCue(form, v["p"], frozenset(v["particles"]))
+            for form, v in data["forms"].items() if form not in CUE_FORMS and form not in NOT_LEARNED}
+
+
+LEARNED_CUES: dict[str, LearnedCue] = _learned()

@@ -19,10 +19,14 @@ from functools import lru_cache
 from importlib import resources
 
 from .clauses import Cand
+from .cues import LEARNED_CUES
 from .segment import Tok
 from .speakers import PRONOUNS
 
 MODEL_FILE = "filter_model.json"
+# Long-tail shapes (:mod:`.longtail`) get a threshold of their own: weaker evidence, and
+# a false one lands where there is no gold at all, which costs the direct-quote view too.
+LATE_PATTERNS = frozenset(("learned", "raising"))
 
 
 def _bucket(n: int) -> str:
@@ -44,6 +48,11 @@ def features(toks: list[Tok], cand: Cand, kind: str, n_extra: int) -> list[str]:
     cue = " ".join(t.low for t in toks[cand.cue[0]:cand.cue[1] + 1])
     out = ["bias", "pat=" + cand.pattern, "cue=" + cue, "kind=" + kind, "cue_pat=" + cue + "|" + cand.pattern,
            "pat_kind=" + cand.pattern + "|" + kind, "extra=" + _bucket(n_extra)]
+    if cand.pattern in LATE_PATTERNS:
+        out.append("tier=late")
+    if cand.pattern == "learned":  # how often the learned cue verb heads a cue in train
+        p = LEARNED_CUES[toks[cand.cue[0]].low].p
+        out.append("lex_p=" + ("<.3" if p < .3 else "<.5" if p < .5 else "<.7" if p < .7 else ">=.7"))
     before = toks[cand.cue[0] - 1] if cand.cue[0] > 0 else None
     out.append("prev=" + (before.low if before is not None and before.kind == "w" else _shape(before) if before else "^"))
     if cand.source is None:
@@ -66,10 +75,10 @@ def features(toks: list[Tok], cand: Cand, kind: str, n_extra: int) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def load() -> tuple[dict[str, float], float]:
-    """The committed weights and the logit threshold (package data, read once; missing is an error)."""
+def load() -> tuple[dict[str, float], float, float]:
+    """The committed weights and the logit thresholds of the two tiers (package data, read once)."""
     data = json.loads(resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8"))
-    return data["weights"], data["threshold"]
+    return data["weights"], data["threshold"], data["late_threshold"]
 
 
 def logit(feats: list[str], weights: dict[str, float]) -> float:
@@ -77,5 +86,5 @@ def logit(feats: list[str], weights: dict[str, float]) -> float:
 
 
 def keep(feats: list[str]) -> bool:
-    weights, threshold = load()
-    return logit(feats, weights) >= threshold
+    weights, threshold, late = load()
+    return logit(feats, weights) >= (late if "tier=late" in feats else threshold)

@@ -25,6 +25,7 @@ from .clauses import (
     until_comma,
 )
 from .cues import AUXILIARIES, CUE_FORMS, CUE_NOUNS, EVIDENCE_HEADS, MEDIA_NOUNS, NOT_SPEAKERS, SPEECH_NOUNS
+from .longtail import LATE_TRIGGERS, add_late
 from .segment import Tok
 from .speakers import source_left
 
@@ -36,7 +37,7 @@ _FRONTED_WORDS = frozenset(
 _BE_FORMS = frozenset(
     "is are was were been be am 's isn't aren't wasn't weren't keeps kept".split()
 )
-_TRIGGERS = frozenset(CUE_FORMS) | CUE_NOUNS | {"according", "asked"}
+_TRIGGERS = frozenset(CUE_FORMS) | CUE_NOUNS | LATE_TRIGGERS | {"according", "asked"}
 _QUESTION_STARTS = frozenset("about whether if why how what when where who which to".split())
 # Cue words tried per sentence: PolNeAR sentences hold at most 8; the bound keeps
 # "said the minister said the minister ..." linear.
@@ -220,6 +221,7 @@ def headline_colon(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
 def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int) -> list[Cand]:
     """All candidate attributions in one sentence, left to right."""
     out: list[Cand] = []
+    late: list[int] = []  # long-tail cues, tried once the sentence's other cues have spoken
     tried = 0
     for i in range(lo, hi):
         if toks[i].low not in _TRIGGERS:
@@ -232,6 +234,9 @@ def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int) -> list[Ca
             or gerund(toks, lo, hi, i, para, out) or at_cue(toks, lo, hi, i, para)
         if cand is not None and cand.pattern != "blocked":
             out.append(cand)
+        elif cand is None and toks[i].low in LATE_TRIGGERS:
+            late.append(i)
+    add_late(toks, lo, hi, late, para, out)
     if not out:  # sentence-level shapes, only where no verb cue spoke
         cand = in_source(toks, lo, hi, para) or headline_colon(toks, lo, hi, para)
         out.extend([cand] if cand else [])

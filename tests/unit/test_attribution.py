@@ -582,6 +582,57 @@ def test_enriched_article_carries_title_attributions_and_speakers():
 def test_the_learned_filter_ships_as_package_data():
     from newsflow.attribution import model
 
-    weights, threshold = model.load()
-    assert len(weights) > 100 and -10 < threshold < 10
+    weights, threshold, late = model.load()
+    assert len(weights) > 100 and -10 < threshold < 10 and -10 < late < 10
     assert all(isinstance(k, str) and isinstance(v, float) for k, v in weights.items())
+
+
+def test_the_learned_cue_lexicon_ships_as_package_data():
+    from newsflow.attribution.cues import CUE_FORMS, LEARNED_CUES
+
+    assert len(LEARNED_CUES) > 50 and not set(LEARNED_CUES) & set(CUE_FORMS)
+    assert all(0 < c.p <= 1 for c in LEARNED_CUES.values())
+
+
+def test_learned_cue_verb_takes_its_object():
+    one("The governor expressed deep frustration with the pace of the talks.",
+        source="The governor", cue="expressed", content="deep frustration with the pace of the talks")
+
+
+def test_learned_cue_verb_yields_to_a_reporting_verb_in_its_object():
+    text = "The council issued a statement calling for an independent audit of the budget."
+    check(find(find_attributions(text), "an independent audit"), source="The council", cue="calling")
+
+
+def candidate(text: str, **expect) -> Attribution:
+    """The single rule candidate in ``text`` before the learned filter, checked against ``expect``."""
+    from newsflow.attribution.assemble import assemble, finish
+    from newsflow.attribution.segment import segment
+
+    found = finish(text, assemble(text, segment(text)))[0]
+    assert len(found) == 1, [a.to_dict() for a in found]
+    return check(found[0], **expect)
+
+
+def test_raising_verb_content_is_subject_and_complement():
+    att = candidate("The small town seemed to be losing patience with the new mayor.", source="", cue="seemed")
+    assert att.content_spans[0][0] == 0 and "losing patience" in att.content
+
+
+def test_expected_to_is_a_raising_cue():
+    att = candidate("The measure is widely expected to pass the state senate next week.", source="",
+              cue="is widely expected")
+    assert att.content.startswith("The measure") and att.content.endswith("next week")
+
+
+def test_it_appears_that_keeps_only_the_clause():
+    candidate("It appears that the two campaigns will share the stage in October.", source="", cue="appears",
+        content="that the two campaigns will share the stage in October")
+
+
+def test_appeared_on_television_is_not_a_cue():
+    from newsflow.attribution.longtail import raising
+    from newsflow.attribution.segment import segment
+
+    toks = segment("The candidate appeared on three morning shows on Sunday.")[0].toks
+    assert raising(toks, 0, len(toks), 2, 0) is None

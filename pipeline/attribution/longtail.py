@@ -26,6 +26,7 @@ _BE = frozenset("is are was were be been being 's".split())
 _NOT_RAISING_NEXT = frozenset(
     "on in at with before alongside during after as onstage together briefly live".split()
 )
+_PREPOSITIONS = frozenset("of for from by in on about with without after before to into against".split())
 LATE_TRIGGERS = frozenset(LEARNED_CUES) | RAISING | {"expected"}
 
 
@@ -35,6 +36,8 @@ def learned_cue(toks: list[Tok], lo: int, hi: int, i: int, para: int) -> Cand | 
     learned = LEARNED_CUES.get(tok.low)
     if learned is None or tok.kind != "w" or not tok.text.islower() or not verb_context_ok(toks, i):
         return None
+    if i > lo and toks[i - 1].low in _PREPOSITIONS:
+        return None  # "investigated for promoting pills", "any intention of releasing": a gerund object
     ci = i + 1 if i + 1 < hi and toks[i + 1].low in learned.particles else i
     cand = forward_shape(toks, lo, hi, i, ci, Cue(learned.form, "object", False), para)
     if cand is None:

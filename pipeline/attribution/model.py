@@ -54,7 +54,9 @@ def features(toks: list[Tok], cand: Cand, kind: str, n_extra: int) -> list[str]:
         p = LEARNED_CUES[toks[cand.cue[0]].low].p
         out.append("lex_p=" + ("<.3" if p < .3 else "<.5" if p < .5 else "<.7" if p < .7 else ">=.7"))
     before = toks[cand.cue[0] - 1] if cand.cue[0] > 0 else None
-    out.append("prev=" + (before.low if before is not None and before.kind == "w" else _shape(before) if before else "^"))
+    # the word before the cue, unless it ends the source (srcN already says it): "has", "also", ","
+    own = before is not None and before.kind == "w" and not (cand.source and cand.source[1] == cand.cue[0] - 1)
+    out.append("prev=" + (before.low if own and before is not None else _shape(before) if before else "^"))
     if cand.source is None:
         out.append("src=none")
     else:

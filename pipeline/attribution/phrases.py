@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from . import boundary
 from .clauses import (
     CLAUSE_CONJ,
     Cand,
@@ -218,8 +219,11 @@ def headline_colon(toks: list[Tok], lo: int, hi: int, para: int) -> Cand | None:
     return None
 
 
-def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int) -> list[Cand]:
-    """All candidate attributions in one sentence, left to right."""
+def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int, trim: bool = True) -> list[Cand]:
+    """All candidate attributions in one sentence, left to right.
+
+    ``trim``: end contents where :mod:`.boundary` says (off only to train that model).
+    """
     out: list[Cand] = []
     late: list[int] = []  # long-tail cues, tried once the sentence's other cues have spoken
     tried = 0
@@ -236,7 +240,14 @@ def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int) -> list[Ca
             out.append(cand)
         elif cand is None and toks[i].low in LATE_TRIGGERS:
             late.append(i)
+    core = len(out)
+    if trim:
+        for cand in out:
+            boundary.trim(toks, cand)
     add_late(toks, lo, hi, late, para, out)
+    if trim:
+        for cand in out[core:]:
+            boundary.trim(toks, cand)
     if not out:  # sentence-level shapes, only where no verb cue spoke
         cand = in_source(toks, lo, hi, para) or headline_colon(toks, lo, hi, para)
         out.extend([cand] if cand else [])

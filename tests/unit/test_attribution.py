@@ -33,6 +33,16 @@ def check(att: Attribution, **expect) -> Attribution:
     return att
 
 
+def candidate(text: str, **expect) -> Attribution:
+    """The single rule candidate in ``text`` before the learned filter, checked against ``expect``."""
+    from newsflow.attribution.assemble import assemble, finish
+    from newsflow.attribution.segment import segment
+
+    found = finish(text, assemble(text, segment(text)))[0]
+    assert len(found) == 1, [a.to_dict() for a in found]
+    return check(found[0], **expect)
+
+
 def find(atts: list[Attribution], snippet: str) -> Attribution:
     """The attribution whose content contains ``snippet``."""
     hits = [a for a in atts if snippet in a.content]
@@ -246,11 +256,11 @@ def test_when_asked_has_no_source():
 
 def test_medium_as_source():
     text = "In a survey released Monday, most nurses work unpaid overtime."
-    one(text, source="a survey released Monday", cue="In", speech=False)
+    candidate(text, source="a survey released Monday", cue="In", speech=False)
 
 
 def test_headline_colon():
-    one("Governor Hale: Budget deal is close", source="Governor Hale", cue=":", content="Budget deal is close")
+    candidate("Governor Hale: Budget deal is close", source="Governor Hale", cue=":", content="Budget deal is close")
 
 
 def test_colon_label_list_is_not_an_attribution():
@@ -275,7 +285,7 @@ def test_bare_collective_source():
 
 def test_pronoun_subject_of_a_relative_clause():
     text = "The plant cannot meet the target it pledged to reach at the summit."
-    one(text, source="it", cue="pledged", speech=True)
+    candidate(text, source="it", cue="pledged", speech=True)
 
 
 @pytest.mark.parametrize("text", [
@@ -604,16 +614,6 @@ def test_learned_cue_verb_yields_to_a_reporting_verb_in_its_object():
     check(find(find_attributions(text), "an independent audit"), source="The council", cue="calling")
 
 
-def candidate(text: str, **expect) -> Attribution:
-    """The single rule candidate in ``text`` before the learned filter, checked against ``expect``."""
-    from newsflow.attribution.assemble import assemble, finish
-    from newsflow.attribution.segment import segment
-
-    found = finish(text, assemble(text, segment(text)))[0]
-    assert len(found) == 1, [a.to_dict() for a in found]
-    return check(found[0], **expect)
-
-
 def test_raising_verb_content_is_subject_and_complement():
     att = candidate("The small town seemed to be losing patience with the new mayor.", source="", cue="seemed")
     assert att.content_spans[0][0] == 0 and "losing patience" in att.content
@@ -636,3 +636,40 @@ def test_appeared_on_television_is_not_a_cue():
 
     toks = segment("The candidate appeared on three morning shows on Sunday.")[0].toks
     assert raising(toks, 0, len(toks), 2, 0) is None
+
+
+def test_learned_content_end_stops_before_a_relative_clause():
+    one("The governor praised the new bridge, which opened to traffic last week.", source="The governor",
+        content="the new bridge")
+
+
+def test_learned_content_end_frees_a_coordinated_attribution():
+    atts = find_attributions("Ms. Lee said she wants a safe zone in Syria and has expressed support for wider "
+                             "military engagement.")
+    assert [a.content for a in atts] == ["she wants a safe zone in Syria", "support for wider military engagement"]
+
+
+def test_learned_content_end_leaves_quotes_alone():
+    from newsflow.attribution.boundary import cut_positions
+    from newsflow.attribution.phrases import sentence_candidates
+    from newsflow.attribution.segment import segment
+
+    para = segment('The mayor said the plan was "dead on arrival, and then some" in the end.')[0]
+    (cand,) = sentence_candidates(para.toks, 0, len(para.toks), 0, trim=False)
+    assert cut_positions(para.toks, cand) == []
+
+
+def test_the_content_end_model_ships_as_package_data():
+    from newsflow.attribution import boundary
+
+    weights, threshold = boundary.load()
+    assert len(weights) > 100 and -10 < threshold < 10
+
+
+def test_learned_gerund_after_a_preposition_is_not_a_cue():
+    from newsflow.attribution.longtail import learned_cue
+    from newsflow.attribution.segment import segment
+
+    toks = segment("The doctor was investigated by Congress for promoting weight loss pills.")[0].toks
+    i = next(k for k, t in enumerate(toks) if t.low == "promoting")
+    assert learned_cue(toks, 0, len(toks), i, 0) is None

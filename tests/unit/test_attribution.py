@@ -33,12 +33,17 @@ def check(att: Attribution, **expect) -> Attribution:
     return att
 
 
-def candidate(text: str, **expect) -> Attribution:
-    """The single rule candidate in ``text`` before the learned filter, checked against ``expect``."""
+def candidates(text: str) -> list[Attribution]:
+    """The rule candidates in ``text`` before the learned filter (it judges PolNeAR, not shapes)."""
     from newsflow.attribution.assemble import assemble, finish
     from newsflow.attribution.segment import segment
 
-    found = finish(text, assemble(text, segment(text)))[0]
+    return finish(text, assemble(text, segment(text)))[0]
+
+
+def candidate(text: str, **expect) -> Attribution:
+    """The single rule candidate in ``text``, checked against ``expect``."""
+    found = candidates(text)
     assert len(found) == 1, [a.to_dict() for a in found]
     return check(found[0], **expect)
 
@@ -249,9 +254,8 @@ def test_as_reported():
 
 def test_when_asked_has_no_source():
     text = "“Not yet,” the mayor said when asked whether she would run again."
-    atts = find_attributions(text)
-    check(find(atts, "Not yet"), source="the mayor")
-    check(find(atts, "whether she would run again"), source="", cue="asked")
+    check(find(find_attributions(text), "Not yet"), source="the mayor")
+    check(find(candidates(text), "whether she would run again"), source="", cue="asked")
 
 
 def test_medium_as_source():

@@ -66,6 +66,11 @@ _CREDIT_LINE = re.compile(
 )
 
 
+# An author box that opens with a greeting ("Hi, I'm Jane, and I cover laptops ..."), however long.
+_SELF_INTRO = re.compile(r"(?:hi|hello|hey|hallo|hola|salut|ciao|olá),? (?:there,? )?(?:i['’]m|i am|ich bin|soy|je suis|sono|sou)\b",
+                         re.I)
+
+
 class LineVerdict(NamedTuple):
     """The classifier's answer for one line: ``reason`` is None when the line is kept.
     (A named tuple: one is made per line, and tuples are the cheapest records to build.)"""
@@ -406,7 +411,9 @@ def _opens_related(line: str, zone: str, index: int, total: int, seen: int = 0) 
 
 def _classify(line: str, zone: str, title_key: str, index: int, late: bool = False) -> str | None:
     """One line's reason, by zone."""
-    if len(line) >= 300:  # no rule touches long lines: skip the regexes
+    if len(line) >= 300:  # long lines: only an author's first-person introduction at the end
+        if (late or zone == "tail") and len(line) < 800 and _SELF_INTRO.match(line):
+            return "author-bio"
         return None if _WORD.search(line) else "lone-punctuation"
     if title_key and index < 4 and zone != "body" and norm(line) == title_key:
         return "repeated-headline"

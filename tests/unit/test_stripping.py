@@ -490,3 +490,9 @@ def test_a_two_sentence_prompt_is_not_kept_for_the_cut_of_its_last_sentence():
     pitch = "Want more of our stories? Get the best of them every week, hand-picked by our editors for you. Sign up for our newsletter."
     verdicts = classify_lines([_LONG, _LONG + " More text.", pitch])
     assert verdicts[2:] == [(pitch, "newsletter-prompt")]
+
+
+def test_a_long_author_introduction_at_the_end_is_a_bio():
+    intro = ("Hi, I'm Jane Doe, and I oversee all transport coverage at the Example Gazette. " * 5).strip()
+    verdicts = classify_lines([_LONG, _LONG + " More text.", _LONG + " Even more.", _LONG + " The end.", intro])
+    assert verdicts[-1].reason == "author-bio" and all(v.reason is None for v in verdicts[:-1])

@@ -288,7 +288,8 @@ _TRIM_MIN = 80  # shorter lines are judged whole
 # A sentence ends after a lower-case letter or a digit (not "U.S."), or after a closing quote or bracket;
 # the next one opens with a capital, a quote, a bracket or ©.  A wrong break ("am 21. Oktober") is harmless:
 # no edge rule matches what it leaves.
-_SENTENCE_BREAK = re.compile(r"(?:(?<=[a-zäöüßà-ÿ0-9][.!?…])|(?<=[.!?…][\"”»’)\]]))\s+(?=[\"“„«'(\[]?[A-ZÄÖÜÀ-Ý¿¡©])")
+# (The pattern opens with the punctuation, so ``re`` scans for it quickly; group 1 is the break.)
+_SENTENCE_BREAK = re.compile(r"[.!?…](?:(?<=[a-zäöüßà-ÿ0-9][.!?…])|[\"”»’)\]])(\s+)(?=[\"“„«'(\[]?[A-ZÄÖÜÀ-Ý¿¡©])")
 
 
 def trailing_reason(sentence: str) -> str | None:
@@ -316,11 +317,24 @@ def leading_reason(sentence: str) -> str | None:
     return "reading-time" if len(s) < 80 and lx.READING_TIME.match(s) else None
 
 
+_HEAD_WINDOW, _TAIL_WINDOW = 100, 260  # the edge rules judge sentences shorter than 80 and 250 characters
+
+
+def _edge_breaks(line: str) -> list[tuple[int, int]]:
+    """Sentence breaks near either end of the line (an edge sentence is short: the middle of a long
+    paragraph is never split)."""
+    if len(line) <= _HEAD_WINDOW + _TAIL_WINDOW:
+        return [m.span(1) for m in _SENTENCE_BREAK.finditer(line)]
+    tail_from = len(line) - _TAIL_WINDOW
+    return [m.span(1) for m in _SENTENCE_BREAK.finditer(line, 0, _HEAD_WINDOW)] + \
+        [m.span(1) for m in _SENTENCE_BREAK.finditer(line, tail_from) if m.start() > tail_from]
+
+
 def trim_segments(line: str) -> list[LineVerdict]:
     """A kept line as verdicts: furniture sentences cut from either edge, the rest kept verbatim."""
     if len(line) < _TRIM_MIN:
         return [LineVerdict(line, None)]
-    cuts = [(m.start(), m.end()) for m in _SENTENCE_BREAK.finditer(line)]
+    cuts = _edge_breaks(line)
     if not cuts:
         return [LineVerdict(line, None)]
     starts, ends = [0] + [e for _, e in cuts], [s for s, _ in cuts] + [len(line)]
@@ -347,12 +361,15 @@ _REPEAT_LINES, _REPEAT_CHARS = 3, 300
 
 def repeated_passages(verdicts: list[LineVerdict]) -> list[LineVerdict]:
     """Mark the second copy of a repeated passage "repeated-passage" (removed lines may sit inside it)."""
+    kept = [v.text for v in verdicts if v.reason is None]
+    if len(set(kept)) > len(kept) - _REPEAT_LINES:  # fewer repeated lines than a passage needs (the usual case)
+        return verdicts
     seen: set[str] = set()
     repeat = []
     for v in verdicts:
-        key = norm(v.text) if v.reason is None else ""
-        repeat.append(bool(key) and key in seen)
-        seen.add(key)
+        repeat.append(v.reason is None and v.text in seen)
+        if v.reason is None:
+            seen.add(v.text)
     out, i = list(verdicts), 0
     while i < len(out):
         j = i

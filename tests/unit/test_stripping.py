@@ -496,3 +496,8 @@ def test_a_long_author_introduction_at_the_end_is_a_bio():
     intro = ("Hi, I'm Jane Doe, and I oversee all transport coverage at the Example Gazette. " * 5).strip()
     verdicts = classify_lines([_LONG, _LONG + " More text.", _LONG + " Even more.", _LONG + " The end.", intro])
     assert verdicts[-1].reason == "author-bio" and all(v.reason is None for v in verdicts[:-1])
+
+
+def test_a_long_paragraph_is_trimmed_at_its_edges_only():
+    middle = " ".join([_LONG] * 3) + " Photo: this sentence opens like a credit but sits mid-paragraph. " + _LONG
+    assert trim_segments(f"{middle} Photo: AP") == [(middle, None), ("Photo: AP", "photo-credit")]

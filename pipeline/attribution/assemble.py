@@ -16,7 +16,7 @@ from ..records import Attribution
 from .clauses import Cand
 from .cues import CUE_FORMS
 from .frames import DASHES, colon_intro, dash_frame, dash_source, fronted_frame, intro_frame, tail_frame
-from .model import features
+from .model import LATE_PATTERNS, features
 from .names import canonical_speakers
 from .phrases import sentence_candidates
 from .segment import Paragraph, Tok
@@ -177,6 +177,12 @@ def _extra_kind(toks: list[Tok], cand: Cand) -> str:
     return "direct" if _kind(toks, cand.content, 0) == "direct" else "mixed"
 
 
+def _clash(frame: Cand, late: Cand) -> bool:
+    """Does a long-tail candidate overlap a quote frame ("the surveyor who drew it said")?  The frame wins."""
+    spans = late.content + [late.cue] + ([late.source] if late.source else [])
+    return _inside(frame.cue[0], spans) or _inside(late.cue[0], frame.content + ([frame.source] if frame.source else []))
+
+
 def _paragraph_cands(para: Paragraph, index: int) -> list[list[Cand]]:
     """Each sentence's candidates."""
     out: list[list[Cand]] = []
@@ -185,6 +191,8 @@ def _paragraph_cands(para: Paragraph, index: int) -> list[list[Cand]]:
         if not any(_has_quote(para.toks, c) for c in found):
             frame = (tail_frame(para.toks, lo, hi, index) or intro_frame(para.toks, lo, hi, index)
                      or dash_frame(para.toks, lo, hi, index) or fronted_frame(para.toks, lo, hi, index))
+            if frame is not None:
+                found = [c for c in found if not (c.pattern in LATE_PATTERNS and _clash(frame, c))]
             if frame is not None and not any(_inside(frame.cue[0], c.content) for c in found):
                 # the frame reads its cue with the quote: a clause reading of the same cue, or one
                 # inside the frame's source ("Ann Lee, who is chair of X said"), is dropped

@@ -248,6 +248,7 @@ def sentence_candidates(toks: list[Tok], lo: int, hi: int, para: int, trim: bool
     if trim:
         for cand in out[core:]:
             boundary.trim(toks, cand)
+    out.sort(key=lambda c: c.cue[0])  # left to right again, the long-tail ones among the others
     if not out:  # sentence-level shapes, only where no verb cue spoke
         cand = in_source(toks, lo, hi, para) or headline_colon(toks, lo, hi, para)
         out.extend([cand] if cand else [])

@@ -3,6 +3,7 @@
 Modules, one concern each:
 
 * ``html``        -- parse once, trafilatura on the tree, lead/deck restore, captions
+* ``metadata``    -- author, date and tags (trafilatura's metadata XPaths as element tests)
 * ``lines``       -- the line classifier (head/body/tail zones, a reason per removal)
 * ``lexicon``     -- multilingual phrase lists the classifier uses
 * ``rules``       -- ``Rule``: one kind of furniture, its regex and the pre-check derived from it

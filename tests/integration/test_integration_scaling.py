@@ -77,9 +77,11 @@ def jsonl_records(path: Path) -> list[dict]:
 
 
 def start_worker(broker, folder: Path, name: str, env: dict) -> subprocess.Popen:
+    # Info level: Faust's rebalance and table-recovery lines, the evidence if the survivor ever stalls.
     cmd = [sys.executable, "-m", "newsflow.cli", "run", "--broker", broker.bootstrap, "--data-dir",
            str(folder / name), "--sink", f"sqlite:{folder / 'shared.sqlite3'}",
-           "--sink", f"jsonl:{folder / f'{name}.jsonl'}", "--quiet"]
+           "--sink", f"jsonl:{folder / f'{name}.jsonl'}", "--quiet", "--log-level", "info",
+           "--verbose-internals"]
     log = open(folder / f"{name}.log", "wb")
     return subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -125,7 +127,8 @@ def test_survivor_takes_over_a_killed_workers_partitions_and_nothing_is_lost(bro
         workers["b"].wait()
         killed, killed_at = True, time.time()
         after = send("after", 120)
-        wait_for(lambda: set(published) <= stored_ids(), timeout=90, what="every document in SQLite")
+        wait_for(lambda: set(published) <= stored_ids(), timeout=90,
+                 what=f"every document in SQLite (worker a's log: {tmp_path / 'a.log'})")
     finally:
         for process in workers.values():
             if process.poll() is None:

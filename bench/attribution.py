@@ -43,6 +43,19 @@ def default_data_dir() -> Path:
     return Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "attribution"
 
 
+def train_split_args(description: str, out: Path, argv: list[str] | None) -> tuple[argparse.Namespace, Path | None]:
+    """A training script's ``--data``/``--out`` arguments and the train split's path (None, said, when absent)."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--data", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=out)
+    args = ap.parse_args(argv)
+    gold = (args.data or default_data_dir()) / SPLITS["train"]
+    if not gold.is_file():
+        print(f"train split not found: {gold}")
+        return args, None
+    return args, gold
+
+
 def load(gold_path: Path) -> list[dict]:
     with gold_path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]

@@ -22,7 +22,6 @@ written, never text.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -30,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
-from bench.attribution import SPLITS, default_data_dir, load
+from bench.attribution import load, train_split_args
 from bench.attribution_speakers import content_tokens, match_contents
 from newsflow.attribution.assemble import assemble, finish
 from newsflow.attribution.model import logit
@@ -124,13 +123,8 @@ def _counts(scored: list[tuple[float, Row]], threshold: float) -> tuple[int, int
 
 
 def run(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Train the attribution candidate filter on PolNeAR train.")
-    ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args(argv)
-    gold = (args.data or default_data_dir()) / SPLITS["train"]
-    if not gold.is_file():
-        print(f"train split not found: {gold}")
+    args, gold = train_split_args("Train the attribution candidate filter on PolNeAR train.", OUT, argv)
+    if gold is None:
         return 1
     rows, n_gold, n_direct = examples(load(gold))
     counts = Counter(f for row in rows for f in set(row.features))

@@ -19,14 +19,13 @@ gold content by half both ways (the scorer's match).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
-from bench.attribution import SPLITS, default_data_dir, load
+from bench.attribution import load, train_split_args
 from bench.train_attribution import FOLDS, MIN_COUNT, fit
 from newsflow.attribution.boundary import cut_features, cut_positions
 from newsflow.attribution.model import logit
@@ -106,13 +105,8 @@ def matches(scores: list[list[float]], gs: list[Group], threshold: float) -> int
 
 
 def run(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Train the attribution content-end model on PolNeAR train.")
-    ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args(argv)
-    path = (args.data or default_data_dir()) / SPLITS["train"]
-    if not path.is_file():
-        print(f"train split not found: {path}")
+    args, path = train_split_args("Train the attribution content-end model on PolNeAR train.", OUT, argv)
+    if path is None:
         return 1
     gs = groups(load(path))
     counts = Counter(f for g in gs for feats in g.features for f in set(feats))

@@ -16,14 +16,13 @@ never text.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from bench.attribution import SPLITS, default_data_dir, load
+from bench.attribution import load, train_split_args
 from newsflow.attribution.cues import AUXILIARIES, CUE_FORMS, NOT_LEARNED
 
 OUT = Path(__file__).resolve().parents[1] / "pipeline" / "attribution" / "cue_lexicon.json"
@@ -74,13 +73,8 @@ def learn(docs: list[dict]) -> dict[str, dict]:
 
 
 def run(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Learn the long-tail cue verbs from PolNeAR train.")
-    ap.add_argument("--data", type=Path, default=None)
-    ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args(argv)
-    gold = (args.data or default_data_dir()) / SPLITS["train"]
-    if not gold.is_file():
-        print(f"train split not found: {gold}")
+    args, gold = train_split_args("Learn the long-tail cue verbs from PolNeAR train.", OUT, argv)
+    if gold is None:
         return 1
     lexicon = learn(load(gold))
     args.out.write_text(json.dumps({"trained_on": "PolNeAR train split", "min_cues": MIN_CUES,

@@ -122,11 +122,9 @@ def _counts(scored: list[tuple[float, Row]], threshold: float) -> tuple[int, int
     return len(rows), sum(r.hit for r in rows), sum(r.in_direct_view for r in rows), sum(r.direct_hit for r in rows)
 
 
-def run(argv: list[str] | None = None) -> int:
-    args, gold = train_split_args("Train the attribution candidate filter on PolNeAR train.", OUT, argv)
-    if gold is None:
-        return 1
-    rows, n_gold, n_direct = examples(load(gold))
+def train_filter(docs: list[dict]) -> tuple[dict, str]:
+    """The filter's parameters trained on ``docs`` (as ``filter_model.json`` holds them), and a summary."""
+    rows, n_gold, n_direct = examples(docs)
     counts = Counter(f for row in rows for f in set(row.features))
     vocab = {f for f, c in counts.items() if c >= MIN_COUNT}
     scored = []
@@ -139,13 +137,22 @@ def run(argv: list[str] | None = None) -> int:
     late_threshold = best_threshold(late, n_gold, n_direct, _counts(core, threshold), LATE_DIRECT_WEIGHT)
     weights = fit([(r.features, r.label) for r in rows], vocab)
     kept = [r.hit for z, r in core if z >= threshold] + [r.hit for z, r in late if z >= late_threshold]
-    print(f"candidates: {len(rows)}  touching gold: {sum(r.label for r in rows)}  matching gold: "
-          f"{sum(r.hit for r in rows)}  gold: {n_gold}  features: {len(weights)}")
-    print(f"out-of-fold: kept {len(kept)}, of them positive {sum(kept)}; logit threshold {threshold:.3f}, "
-          f"long-tail {late_threshold:.3f}")
-    args.out.write_text(json.dumps({"trained_on": "PolNeAR train split", "threshold": round(threshold, 4),
-                                    "late_threshold": round(late_threshold, 4),
-                                    "weights": weights}, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    summary = (f"candidates: {len(rows)}  touching gold: {sum(r.label for r in rows)}  matching gold: "
+               f"{sum(r.hit for r in rows)}  gold: {n_gold}  features: {len(weights)}\n"
+               f"out-of-fold: kept {len(kept)}, of them positive {sum(kept)}; logit threshold {threshold:.3f}, "
+               f"long-tail {late_threshold:.3f}")
+    model = {"trained_on": "PolNeAR train split", "threshold": round(threshold, 4),
+             "late_threshold": round(late_threshold, 4), "weights": weights}
+    return model, summary
+
+
+def run(argv: list[str] | None = None) -> int:
+    args, gold = train_split_args("Train the attribution candidate filter on PolNeAR train.", OUT, argv)
+    if gold is None:
+        return 1
+    model, summary = train_filter(load(gold))
+    print(summary)
+    args.out.write_text(json.dumps(model, indent=0, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 

@@ -15,6 +15,8 @@ a dictionary look-up per feature.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 
@@ -77,10 +79,34 @@ def features(toks: list[Tok], cand: Cand, kind: str, n_extra: int) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def load() -> tuple[dict[str, float], float, float]:
+def committed() -> tuple[dict[str, float], float, float]:
     """The committed weights and the logit thresholds of the two tiers (package data, read once)."""
     data = json.loads(resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8"))
+    return _parameters(data)
+
+
+def _parameters(data: dict) -> tuple[dict[str, float], float, float]:
     return data["weights"], data["threshold"], data["late_threshold"]
+
+
+_trial: tuple[dict[str, float], float, float] | None = None
+
+
+@contextmanager
+def trial(data: dict) -> Iterator[None]:
+    """Filter with ``data`` (``filter_model.json``'s shape) instead of the committed parameters,
+    for the bench's out-of-fold runs; the attributor's version still names the committed ones."""
+    global _trial
+    previous, _trial = _trial, _parameters(data)
+    try:
+        yield
+    finally:
+        _trial = previous
+
+
+def load() -> tuple[dict[str, float], float, float]:
+    """The parameters in use: a trial's, else the committed ones."""
+    return _trial if _trial is not None else committed()
 
 
 def logit(feats: list[str], weights: dict[str, float]) -> float:

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from bench.attribution import SPLITS, default_data_dir, load, predict, score
+from bench.attribution import SPLITS, default_data_dir, fold_indices, load, predict, score
 from bench.attribution_speakers import resolution_score
 
 DATA = default_data_dir()
@@ -34,7 +34,7 @@ FLOORS = {
 
 @pytest.fixture(scope="module")
 def predictions(tmp_path_factory):
-    preds, times = predict(GOLD)
+    preds, times = predict(load(GOLD))
     path = tmp_path_factory.mktemp("attribution") / "dev_pred.jsonl"
     path.write_text("".join(json.dumps(p) + "\n" for p in preds), encoding="utf-8")
     return path, times
@@ -83,3 +83,20 @@ def test_full_mention_definition():
     assert found == [("Sen. Ann Lee", "Sen. Ann Lee", False), ("she", "Sen. Ann Lee", True),
                      ("a spokesman, Tom Ode,", "a spokesman, Tom Ode,", False),
                      ("the spokesman", "a spokesman, Tom Ode,", True)]
+
+
+def test_folds_are_disjoint_cover_every_article_and_repeat():
+    folds = fold_indices(838, 5)
+    flat = [i for fold in folds for i in fold]
+    assert sorted(flat) == list(range(838)) and len(flat) == len(set(flat))
+    assert [len(f) for f in folds] == [168, 168, 168, 167, 167] and folds == fold_indices(838, 5)
+
+
+def test_a_trial_filter_replaces_the_committed_one_only_inside_its_block():
+    from newsflow.attribution import find_attributions, model
+
+    text = '"We will rebuild the bridge by spring," the mayor said on Tuesday.'
+    assert find_attributions(text)
+    with model.trial({"weights": {}, "threshold": 50.0, "late_threshold": 50.0}):
+        assert model.load()[1] == 50.0 and not find_attributions(text)
+    assert model.load() == model.committed() and find_attributions(text)

@@ -32,6 +32,7 @@ from newsflow.stripping.restore import (
     missing_lists,
     neutralise,
     paragraph_chars,
+    split_glued,
     squash_lines,
 )
 
@@ -308,7 +309,7 @@ def extract(document: str | bytes | HtmlElement, url: str | None = None, with_me
     containers = lost_containers(tree, text, page_chars)
     if containers:
         text = _rerun_rescued(tree, containers, url, text)
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    lines = split_glued(tree, [line.strip() for line in text.split("\n") if line.strip()])
     keyed = squash_lines(lines)
     lines = insert_lists(lines, missing_lists(tree, lines, keyed))
     verdicts = classify_lines(lines, facts.title)

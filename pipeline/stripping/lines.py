@@ -200,6 +200,8 @@ def _edge(line: str, zone: str) -> str | None:
         return "tags"
     if zone == "head" and len(line) < 80 and _BYLINE.match(line):
         return "byline"
+    if len(line) < 120 and lx.POST_META.match(line) and _REAL_DATE.search(line) and not ends_sentence(line):
+        return "byline"
     if zone == "tail":
         return _tail_only(line)
     return None

@@ -10,6 +10,9 @@
   menus, share bars or promos) are never restored.
 * A whole article inside a container whose name trafilatura discards
   ("page-footer", "w-embed", ...): see ``lost_containers``.
+* Paragraph breaks, when trafilatura hands back a body glued into one line (its fallbacks do that
+  on some templates): ``split_glued`` cuts the line where the page's blocks begin and end, so that
+  a byline, a "Comments" heading or a related list inside it is a line the classifier can judge.
 """
 
 from __future__ import annotations
@@ -222,3 +225,69 @@ def neutralise(containers: list[HtmlElement]) -> None:
     for el in containers:
         el.attrib.pop("class", None)
         el.attrib.pop("id", None)
+
+
+_GLUED_MIN, _GLUED_SHARE = 1000, 0.5  # a line this long holding this share of the text is glued
+_PIECE_MIN = 20  # shorter blocks ("Home", "|") are too common in a text to place
+_LEAF_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td", "dd", "dt",
+                "section", "article", "header", "footer", "span", "figcaption")
+_BLOCK_INSIDE = frozenset(_LEAF_BLOCKS) - {"span"}
+
+
+def _leaf_blocks(tree: HtmlElement) -> list[str]:
+    """Text of the blocks holding no other block, in document order, split at ``<br>`` (pages
+    that separate paragraphs with ``<br><br>``); a ``span`` counts only where it sits directly
+    in a block's text, as bylines do."""
+    out = []
+    for el in tree.iter(*_LEAF_BLOCKS):
+        if any(d.tag in _BLOCK_INSIDE for d in el.iterdescendants()):
+            continue
+        if el.tag == "span" and (el.getparent() is None or el.getparent().tag not in _BLOCK_INSIDE):
+            continue
+        out.extend(text for text in _br_segments(el) if len(text) >= _PIECE_MIN)
+    return out
+
+
+def _br_segments(el: HtmlElement) -> list[str]:
+    """The element's text, cut at each ``<br>``, whitespace-normalised."""
+    segments: list[list[str]] = [[]]
+
+    def walk(node: HtmlElement) -> None:
+        segments[-1].append(node.text or "")
+        for child in node:
+            if child.tag == "br":
+                segments.append([])
+            elif isinstance(child.tag, str):
+                walk(child)
+            segments[-1].append(child.tail or "")
+
+    walk(el)
+    return [" ".join("".join(parts).split()) for parts in segments]
+
+
+def split_glued(tree: HtmlElement, lines: list[str]) -> list[str]:
+    """``lines`` with each glued line cut at the page's block boundaries (its text kept in order,
+    bar the spaces and "|" separators at the cuts)."""
+    total = sum(map(len, lines))
+    glued = [i for i, line in enumerate(lines) if len(line) >= _GLUED_MIN and len(line) >= _GLUED_SHARE * total]
+    if not glued:
+        return lines
+    blocks = _leaf_blocks(tree)
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.extend(_cut(line, blocks) if i in glued else [line])
+    return out
+
+
+def _cut(line: str, blocks: list[str]) -> list[str]:
+    """Cut ``line`` before and after each block found in it, scanning forward."""
+    cuts, pos = {0, len(line)}, 0
+    for block in blocks:
+        at = line.find(block, pos)
+        if at < 0:
+            continue
+        cuts.update((at, at + len(block)))
+        pos = at + len(block)
+    bounds = sorted(cuts)
+    pieces = (line[a:b].strip(" |") for a, b in zip(bounds, bounds[1:]))
+    return [piece for piece in pieces if piece]

@@ -16,7 +16,9 @@ import trafilatura
 from newsflow.records import CleanArticle, content_id, url_id
 from newsflow.stripping import STRIPPER_VERSION, SiteBoilerplateMemory, html_to_text, strip_boilerplate
 from newsflow.stripping import lexicon as lx
+from newsflow.stripping.html import parse
 from newsflow.stripping.lines import classify_lines, is_credit, is_timestamp, trim_segments
+from newsflow.stripping.restore import split_glued
 from newsflow.stripping.rules import required_literals
 from newsflow.stripping.text import parse_tags
 from newsflow.urls import canonical_url
@@ -176,6 +178,18 @@ def test_not_timestamps(line):
     assert not is_timestamp(line)
 
 
+@pytest.mark.parametrize("line", ["Posted by David at December 16, 2025 11:15 AM", "Published on 3 May 2024 by Ann Lee",
+                                  "Veröffentlicht am 12.03.2024 von Max Mustermann"])
+def test_post_author_and_date_line_is_a_byline_at_either_end(line):
+    assert classify_lines([_LONG * 3, line])[1].reason == "byline"
+    assert classify_lines([line, _LONG * 3])[0].reason == "byline"
+
+
+@pytest.mark.parametrize("line", ["Posted by a reader who saw it on May 3.", "Published by the council in 2024, the plan"])
+def test_sentences_opening_like_a_post_line_are_kept(line):
+    assert classify_lines([_LONG * 3, line, _LONG * 3])[1].reason is None
+
+
 @pytest.mark.parametrize("line", ["Getty Images", "AP/Vadim Zamirovsky", "AFP / MARCO BERTORELLO", "Foto: dpa", "Credit: Jane Doe"])
 def test_credits(line):
     assert is_credit(line)
@@ -279,6 +293,17 @@ def test_article_inside_footer_named_container_is_rescued():
     assert "Story 12" in text
     assert text.count("Cities that add protected bike lanes") == 3
     assert "1 Market Square" not in text
+
+
+def test_glued_line_is_split_at_the_pages_blocks():
+    paragraphs = [f"Paragraph {n} of the report says the harbour works went on through the night again." * 3
+                  for n in range(6)]
+    tree = parse("<html><body><div><p>" + "<br><br>".join(paragraphs[:4]) + "</p><p>" + paragraphs[4]
+                 + "</p><p>" + paragraphs[5] + "</p><span class='posted'>Posted by Ann at 3 May</span></div></body></html>")
+    glued = " ".join([*paragraphs, "Posted by Ann at 3 May"])
+    assert split_glued(tree, ["Harbour works", glued]) == ["Harbour works", *paragraphs, "Posted by Ann at 3 May"]
+    short = ["Harbour works", paragraphs[0], paragraphs[1]]
+    assert split_glued(tree, short) == short  # no line holds most of the text: nothing to split
 
 
 def test_details_disclosure_is_opened():

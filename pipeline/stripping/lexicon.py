@@ -128,7 +128,10 @@ TIMESTAMP_LABELS = [
 UI_LINES = [
     r"share(?: this(?: article| story| post)?)?", r"teilen(?: mit)?", r"compartir", r"partager", r"condividi", r"compartilhe",
     r"tweet", r"print", r"drucken", r"e-?mail", r"comments?", r"kommentare?", r"view comments", r"keine kommentare",
-    r"\d+ (?:comments?|kommentare?)", r"leave a (?:comment|reply)", r"back to (?:top|blog|home)",
+    r"\d+ (?:comments?|kommentare?)", r"(?:leave|add|post|write) a (?:comment|reply)",
+    r"kommentar (?:schreiben|hinzufügen|verfassen)", r"(?:deja|dejar|escribe|añadir) un comentario",
+    r"(?:laisser|ajouter|écrire) un commentaire", r"(?:lascia|scrivi) un commento", r"(?:deixe|escreva) um comentário",
+    r"(?:dodaj|napisz) komentarz", r"back to (?:top|blog|home)",
     r"home", r"startseite", r"menu", r"menü", r"loading\.*", r"wird geladen\.*", r"bild anzeigen", r"bewerten", r"advertisement",
     r"anzeige", r"werbung", r"publicidad", r"publicité", r"pubblicità", r"sponsored", r"listen to (?:this )?article",
     r"artikel (?:anhören|vorlesen)", r"zurück(?: zur übersicht)?", r"weiterlesen", r"mehr lesen", r"read more", r"leer más",

@@ -185,6 +185,13 @@ def test_post_author_and_date_line_is_a_byline_at_either_end(line):
     assert classify_lines([line, _LONG * 3])[0].reason == "byline"
 
 
+@pytest.mark.parametrize("line", ["Add A Comment", "Post a Comment", "Kommentar schreiben", "Deja un comentario",
+                                  "Laisser un commentaire", "Dodaj komentarz"])
+def test_comment_prompt_alone_on_a_line_is_interface(line):
+    assert classify_lines([_LONG * 3, line, _LONG * 3])[1].reason == "interface"
+    assert classify_lines([_LONG * 3, "Add a comment about the vote, the mayor said."])[1].reason is None
+
+
 @pytest.mark.parametrize("line", ["Posted by a reader who saw it on May 3.", "Published by the council in 2024, the plan"])
 def test_sentences_opening_like_a_post_line_are_kept(line):
     assert classify_lines([_LONG * 3, line, _LONG * 3])[1].reason is None

@@ -171,13 +171,25 @@ def _meta_line(line: str) -> str | None:
     return "metadata" if hits and len(hits) * 2 >= len(parts) else None
 
 
+# Inside the article a call to action is a short line, or a longer one that opens with the call;
+# a review sentence that gets to "you'll need to sign up for a premium plan" later on is text.
+_CTA_SHORT, _CTA_OPENING = 120, 40
+
+
+def _opens_with_cta(low: str) -> bool:
+    if not lx.STRONG_CTA.search(low):  # the pre-check first: most lines hold no call at all
+        return False
+    found = lx.STRONG_CTA.pattern.search(low)
+    return found is not None and (len(low) < _CTA_SHORT or found.start() < _CTA_OPENING)
+
+
 def _body(line: str) -> str | None:
     """Narrow rules for lines inside the article."""
     if len(line) >= 250:
         return None
     low = line.lower()
     furniture = _strong_edge(line)
-    if furniture and lx.STRONG_CTA.search(low):
+    if furniture and _opens_with_cta(low):
         return prompt_reason(line)
     if len(line) >= SHORT:
         return None

@@ -192,6 +192,15 @@ def test_comment_prompt_alone_on_a_line_is_interface(line):
     assert classify_lines([_LONG * 3, "Add a comment about the vote, the mayor said."])[1].reason is None
 
 
+def test_body_call_to_action_must_open_the_line_unless_short():
+    review = ("Pricing: some of the courses are free to watch, but you will need to sign up for a premium plan "
+              "to get full access to the exercises and the certificates.")
+    pitch = ("Sign up for our weekly briefing to get the best of our reporting on the city, the council and "
+             "the courts, every Friday morning.")
+    lines = [_LONG * 3, review, pitch, _LONG * 3]
+    assert [v.reason for v in classify_lines(lines)][1:3] == [None, "call-to-action"]
+
+
 @pytest.mark.parametrize("line", ["Posted by a reader who saw it on May 3.", "Published by the council in 2024, the plan"])
 def test_sentences_opening_like_a_post_line_are_kept(line):
     assert classify_lines([_LONG * 3, line, _LONG * 3])[1].reason is None

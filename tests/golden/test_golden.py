@@ -1,9 +1,10 @@
 """Golden pages: synthetic pages modelled on templates met in the benchmark (news site, blog, an
 article in a modal-like container, a skip-link template whose menu button swallows the page, German
 and Spanish news, a magazine whose furniture is glued into its paragraphs and whose story comes
-twice).  Each case names what the body must and must not contain (and, optionally, what it holds
-exactly once) and the reason every removed snippet must carry (``cases.json``); a quality floor that
-cannot drop silently."""
+twice, an old table-layout blog whose paragraphs come back glued).  Each case names what the body
+must and must not contain (and, optionally, what it holds exactly once, or how many paragraphs it
+has) and the reason every removed snippet must carry (``cases.json``); a quality floor that cannot
+drop silently."""
 
 from __future__ import annotations
 

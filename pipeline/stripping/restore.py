@@ -238,7 +238,7 @@ def _leaf_blocks(tree: HtmlElement) -> list[str]:
     """Text of the blocks holding no other block, in document order, split at ``<br>`` (pages
     that separate paragraphs with ``<br><br>``); a ``span`` counts only where it sits directly
     in a block's text, as bylines do."""
-    out = []
+    out: list[str] = []
     for el in tree.iter(*_LEAF_BLOCKS):
         if any(d.tag in _BLOCK_INSIDE for d in el.iterdescendants()):
             continue

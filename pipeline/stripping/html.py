@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -83,8 +84,10 @@ def _fromstring(html: str | bytes) -> HtmlElement | None:
 
 def parse(document: str | bytes) -> HtmlElement | None:
     """Parse HTML once, as trafilatura's ``load_html`` does (charset sniffing, repairs, the
-    byte-string retry and its rejection of what is not HTML), with ``_PARSER``."""
-    text = decode_file(document)
+    byte-string retry and its rejection of what is not HTML), with ``_PARSER``; text in NFC."""
+    # NFC, as trafilatura's extract() returns its text: a page typed with combining marks ("e" +
+    # U+0301, Bengali nukta forms) otherwise gives text that neither searches nor compares equal.
+    text = unicodedata.normalize("NFC", decode_file(document))
     beginning = text[:50].lower()
     text = repair_faulty_html(text, beginning)
     tree = _fromstring(text)  # None on "Unicode strings with encoding declaration are not supported"

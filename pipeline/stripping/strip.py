@@ -6,6 +6,8 @@ and fills the record (ids from ``newsflow.records``).  Pure: no broker, no I/O.
 
 from __future__ import annotations
 
+import unicodedata
+
 import lxml.etree
 import lxml.html
 
@@ -49,7 +51,7 @@ def apply_site_memory(verdicts: list[LineVerdict], memory: SiteBoilerplateMemory
 
 def _strip_text(document: str | bytes, memory, site) -> tuple[str | None, Parts, dict]:
     """Plain-text path."""
-    text = document.decode("utf-8", "replace") if isinstance(document, bytes) else document
+    text = unicodedata.normalize("NFC", _as_text(document))  # as the HTML path's parse does
     title, lines = split_text(text)
     verdicts = apply_site_memory(classify_lines(lines, title), memory, site)
     return title, assemble(mark_captions(verdicts)), {}
@@ -111,7 +113,7 @@ def _fragment_lines(document: str | bytes) -> list[str]:
     lxml.etree.strip_elements(tree, "script", "style", "noscript", with_tail=False)
     blocks = [el for el in tree.iter() if el.tag in _BLOCKS
               and not any(child.tag in _BLOCKS for child in el.iterdescendants())]
-    lines = [" ".join(el.text_content().split()) for el in (blocks or [tree])]
+    lines = [unicodedata.normalize("NFC", " ".join(el.text_content().split())) for el in (blocks or [tree])]
     return [line for line in lines if line]
 
 

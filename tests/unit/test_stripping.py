@@ -8,6 +8,7 @@ exercises a leftover), and our stripper removes it with the expected reason whil
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -309,6 +310,15 @@ def test_article_inside_footer_named_container_is_rescued():
     assert "Story 12" in text
     assert text.count("Cities that add protected bike lanes") == 3
     assert "1 Market Square" not in text
+
+
+def test_text_comes_out_composed_nfc():
+    decomposed = "Cafe\u0301 owners in Montre\u0301al met the mayor on Tuesday to discuss the terrace rules."
+    composed = unicodedata.normalize("NFC", decomposed)
+    page = f"<html><body><article><h1>Terraces</h1><p>{decomposed * 3}</p><p>{decomposed * 3}</p></article></body></html>"
+    assert composed in strip_boilerplate(page).body
+    assert composed in strip_boilerplate(f"Terraces\n\n{decomposed}", content_type="text/plain").body
+    assert composed in strip_boilerplate(f"<p>{decomposed}</p>").body  # the fragment path
 
 
 def test_glued_line_is_split_at_the_pages_blocks():

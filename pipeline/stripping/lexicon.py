@@ -229,10 +229,10 @@ READING_TIME = Rule("reading-time", READING_TIMES, _EDGE, r"\W*(?:min\w*)?\W*$",
 TIMESTAMP_LABEL = Rule("timestamp label", TIMESTAMP_LABELS, _EDGE, r"\s*:?", _I)
 UI_LINE = Rule("interface", UI_LINES, _EDGE, r"\W{0,3}$", _I)
 BUTTON = Rule("call-to-action: a button label alone", BUTTONS, _EDGE, r"\W{0,3}$", _I)
-# A blog template's post line: "Posted by Ann at 11:15 AM", "Published on 3 May 2024 by Ann" (the date is
-# checked by the caller: "Posted by a reader who ..." is text).
+# A blog template's post line: "Posted by Ann at 11:15 AM", "Published on 3 May 2024 by Ann" (the caller
+# also asks for a dated line: "Posted by a reader who ..." or "Published by Mariner Books" is text).
 POST_META = Rule("byline: a post's author-and-date line", [
-    r"posted", r"published", r"written", r"submitted", r"geschrieben", r"veröffentlicht", r"eingestellt",
+    r"posted", r"published", r"written", r"submitted", r"geschrieben", r"veröffentlicht",
     r"publicado", r"escrito", r"publié", r"écrit", r"pubblicato", r"scritto", r"opublikowano", r"napisał(?:a)?",
 ], _EDGE, r"\b.{0,40}?\b(?:by|von|por|par|da|di|przez)\s+\S", _I)
 TAG_LINE = Rule("tags", TAG_PREFIXES, _EDGE, r"\s*[:|]?\s", _I)

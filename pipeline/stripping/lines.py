@@ -58,7 +58,13 @@ _REAL_DATE = re.compile(
     rf"\d{{1,2}}[:.h]\d{{2}}\s*(?:[ap]\.?m|uhr)|\d{{1,2}}:\d{{2}}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\b(?:{_MONTHS})\b",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^(?:by|von|por|par|di|de|door|autor(?:in)?|author|written by|text|texto)\s*:?\s+[A-ZÄÖÜÁÉ]", re.I)
+# A date or time with its number: "11:15", "16.12.2025", "December 16", "3 May" (a month name alone,
+# "Mariner", "Jane", is not one).
+_NUMBERED_DATE = re.compile(
+    rf"\d{{1,2}}:\d{{2}}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\b(?:{_MONTHS})\b\.?\s+\d{{1,4}}\b|\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^(?:by|von|por|par|di|de|door|autor(?:in)?|author|written by|text|texto)\s*:?\s+(?-i:[A-ZÄÖÜÁÉ])", re.I)  # a name: a capital, whatever the case of "By"
 _CREDIT_LINE = re.compile(
     rf"^\W*(?:{alt(lx.AGENCIES)})(?:\s*(?:/|\||,|-|–)\s*[\w .'-]{{0,40}})?\W*$"
     rf"|^[\w .'-]{{2,40}}\s*/\s*(?:{alt(lx.AGENCIES)})\W*$|^[A-ZÄÖÜ][\w.'-]+(?: [\w.'-]+){{0,3}}\s*/\s*[\w .'-]{{2,30}}$",
@@ -171,16 +177,16 @@ def _meta_line(line: str) -> str | None:
     return "metadata" if hits and len(hits) * 2 >= len(parts) else None
 
 
-# Inside the article a call to action is a short line, or a longer one that opens with the call;
-# a review sentence that gets to "you'll need to sign up for a premium plan" later on is text.
-_CTA_SHORT, _CTA_OPENING = 120, 40
+# Inside the article a call to action is a short line, or a longer one that opens with the call (after
+# a bullet or a quote mark at most); a sentence that gets to "you must sign up for a premium plan" is text.
+_CTA_SHORT, _CTA_OPENING = 120, 3
 
 
 def _opens_with_cta(low: str) -> bool:
     if not lx.STRONG_CTA.search(low):  # the pre-check first: most lines hold no call at all
         return False
     found = lx.STRONG_CTA.pattern.search(low)
-    return found is not None and (len(low) < _CTA_SHORT or found.start() < _CTA_OPENING)
+    return found is not None and (len(low) < _CTA_SHORT or found.start() <= _CTA_OPENING)
 
 
 def _body(line: str) -> str | None:
@@ -212,7 +218,7 @@ def _edge(line: str, zone: str) -> str | None:
         return "tags"
     if zone == "head" and len(line) < 80 and _BYLINE.match(line):
         return "byline"
-    if len(line) < 120 and lx.POST_META.match(line) and _REAL_DATE.search(line) and not ends_sentence(line):
+    if len(line) < 120 and lx.POST_META.match(line) and _NUMBERED_DATE.search(line) and not ends_sentence(line):
         return "byline"
     if zone == "tail":
         return _tail_only(line)

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -238,9 +239,15 @@ def _leaf_blocks(tree: HtmlElement) -> list[str]:
     """Text of the blocks holding no other block, in document order, split at ``<br>`` (pages
     that separate paragraphs with ``<br><br>``); a ``span`` counts only where it sits directly
     in a block's text, as bylines do."""
+    holders: set[HtmlElement] = set()  # elements with a block inside: one walk up from each block
+    for block in tree.iter(*_BLOCK_INSIDE):
+        for anc in block.iterancestors():
+            if anc in holders:
+                break
+            holders.add(anc)
     out: list[str] = []
     for el in tree.iter(*_LEAF_BLOCKS):
-        if any(d.tag in _BLOCK_INSIDE for d in el.iterdescendants()):
+        if el in holders:
             continue
         if el.tag == "span" and (el.getparent() is None or el.getparent().tag not in _BLOCK_INSIDE):
             continue
@@ -279,15 +286,36 @@ def split_glued(tree: HtmlElement, lines: list[str]) -> list[str]:
     return out
 
 
+_KEY, _TRIES = 20, 64  # blocks are looked up by their first characters at the line's sentence starts
+
+
 def _cut(line: str, blocks: list[str]) -> list[str]:
-    """Cut ``line`` before and after each block found in it, scanning forward."""
-    cuts, pos = {0, len(line)}, 0
+    """Cut ``line`` around each block that stands in it as a whole: starting the line, a sentence or
+    right after the block before it, and followed by the line's end or by anything but a lower-case
+    word (a teaser's words inside an article sentence are not a block boundary).  Linear: blocks are
+    looked up by their opening characters among those starts."""
+    starts: dict[str, list[int]] = {}
+
+    def may_start(at: int) -> None:
+        starts.setdefault(line[at:at + _KEY], []).append(at)
+
+    for m in _SENTENCE_START.finditer(line):
+        may_start(m.end())
+    cuts = {0, len(line)}
     for block in blocks:
-        at = line.find(block, pos)
-        if at < 0:
-            continue
-        cuts.update((at, at + len(block)))
-        pos = at + len(block)
+        for at in islice(starts.get(block[:_KEY], ()), _TRIES):  # a page repeating one opening cannot stall it
+            end = at + len(block)
+            after = _NEXT_CHAR.match(line, end)
+            if line.startswith(block, at) and not (after and after.group(1).islower()):
+                cuts.update((at, end))
+                if after:
+                    may_start(after.start(1))  # the next block may follow a heading with no full stop
+                break
     bounds = sorted(cuts)
     pieces = (line[a:b].strip(" |") for a, b in zip(bounds, bounds[1:]))
     return [piece for piece in pieces if piece]
+
+
+# The line's start, or the first character after sentence-ending punctuation and spaces.
+_SENTENCE_START = re.compile(r"^\s*|(?<=[.!?:;\"'”’»)|…])\s+")
+_NEXT_CHAR = re.compile(r"\s*(\S)")

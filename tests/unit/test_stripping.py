@@ -194,17 +194,20 @@ def test_comment_prompt_alone_on_a_line_is_interface(line):
 
 
 def test_body_call_to_action_must_open_the_line_unless_short():
-    review = ("Pricing: some of the courses are free to watch, but you will need to sign up for a premium plan "
-              "to get full access to the exercises and the certificates.")
+    review = ("To get the certificates you must sign up for a premium plan, which costs twenty dollars a month "
+              "and includes all the exercises.")
     pitch = ("Sign up for our weekly briefing to get the best of our reporting on the city, the council and "
              "the courts, every Friday morning.")
     lines = [_LONG * 3, review, pitch, _LONG * 3]
     assert [v.reason for v in classify_lines(lines)][1:3] == [None, "call-to-action"]
 
 
-@pytest.mark.parametrize("line", ["Posted by a reader who saw it on May 3.", "Published by the council in 2024, the plan"])
-def test_sentences_opening_like_a_post_line_are_kept(line):
-    assert classify_lines([_LONG * 3, line, _LONG * 3])[1].reason is None
+@pytest.mark.parametrize("line", ["Posted by a reader who saw it on May 3.", "Posted by Jane",
+                                  "Written by a junior doctor, a diary of a year on the wards",
+                                  "Published by Mariner Books, 320 pages, $28", "Written and directed by Mark Cousins, 94 minutes"])
+def test_lines_opening_like_a_post_line_without_its_date_are_kept(line):
+    assert classify_lines([_LONG * 3, line])[1].reason is None  # the tail, where the post line is looked for
+    assert classify_lines([line, _LONG * 3])[0].reason is None  # and the head
 
 
 @pytest.mark.parametrize("line", ["Getty Images", "AP/Vadim Zamirovsky", "AFP / MARCO BERTORELLO", "Foto: dpa", "Credit: Jane Doe"])
@@ -328,6 +331,9 @@ def test_glued_line_is_split_at_the_pages_blocks():
                  + "</p><p>" + paragraphs[5] + "</p><span class='posted'>Posted by Ann at 3 May</span></div></body></html>")
     glued = " ".join([*paragraphs, "Posted by Ann at 3 May"])
     assert split_glued(tree, ["Harbour works", glued]) == ["Harbour works", *paragraphs, "Posted by Ann at 3 May"]
+    teaser = parse("<html><body><ul><li><a>the harbour works went on</a></li></ul><p>" + "<br>".join(paragraphs)
+                   + "</p></body></html>")  # a sidebar link whose words occur inside an article sentence
+    assert split_glued(teaser, ["Harbour works", " ".join(paragraphs)]) == ["Harbour works", *paragraphs]
     short = ["Harbour works", paragraphs[0], paragraphs[1]]
     assert split_glued(tree, short) == short  # no line holds most of the text: nothing to split
 

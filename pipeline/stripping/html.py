@@ -302,7 +302,7 @@ def _rerun_rescued(tree, containers, url, text) -> str:
 def extract(document: str | bytes | HtmlElement, url: str | None = None, with_metadata: bool = False,
             prune: bool = True) -> Extraction | None:
     """Steps 1-7 of the module docstring (step 1's pruning only with ``prune``).
-    A tree passed in is modified in place."""
+    A tree passed in is modified in place, and is taken as it is (``parse`` is what normalises to NFC)."""
     tree = document if isinstance(document, HtmlElement) else parse(document)
     if tree is None:
         return None

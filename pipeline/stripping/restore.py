@@ -287,6 +287,9 @@ def split_glued(tree: HtmlElement, lines: list[str]) -> list[str]:
 
 
 _KEY, _TRIES = 20, 64  # blocks are looked up by their first characters at the line's sentence starts
+# The line's start, or the first character after sentence-ending punctuation and spaces.
+_SENTENCE_START = re.compile(r"^\s*|(?<=[.!?:;\"'”’»)|…])\s+")
+_NEXT_CHAR = re.compile(r"\s*(\S)")
 
 
 def _cut(line: str, blocks: list[str]) -> list[str]:
@@ -315,7 +318,3 @@ def _cut(line: str, blocks: list[str]) -> list[str]:
     pieces = (line[a:b].strip(" |") for a, b in zip(bounds, bounds[1:]))
     return [piece for piece in pieces if piece]
 
-
-# The line's start, or the first character after sentence-ending punctuation and spaces.
-_SENTENCE_START = re.compile(r"^\s*|(?<=[.!?:;\"'”’»)|…])\s+")
-_NEXT_CHAR = re.compile(r"\s*(\S)")

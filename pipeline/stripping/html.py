@@ -26,6 +26,7 @@ from trafilatura.utils import decode_file, is_dubious_html, repair_faulty_html
 from newsflow.content import primary_language
 from newsflow.stripping.lines import LineVerdict, classify_lines, norm
 from newsflow.stripping.metadata import page_metadata
+from newsflow.stripping.readability_gate import gated
 from newsflow.stripping.restore import (
     contains,
     insert_lists,
@@ -277,7 +278,8 @@ TRAFILATURA_OPTIONS = {"include_comments": False}
 
 def run_trafilatura(tree: HtmlElement, url: str | None, **overrides) -> str:
     """Trafilatura's body text for the parsed tree (it copies it), with ``TRAFILATURA_OPTIONS``."""
-    doc = bare_extraction(tree, url=url, **{**TRAFILATURA_OPTIONS, **overrides})
+    with gated():  # readability is skipped where it cannot change the result (``readability_gate``)
+        doc = bare_extraction(tree, url=url, **{**TRAFILATURA_OPTIONS, **overrides})
     return (getattr(doc, "text", None) or "") if doc is not None else ""
 
 

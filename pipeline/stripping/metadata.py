@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from htmldate import find_date
@@ -24,16 +24,18 @@ from trafilatura.metadata import examine_meta, extract_meta_json, normalize_auth
 from trafilatura.utils import line_processing, trim
 from trafilatura.xml import delete_element
 
-Finder = Callable[[HtmlElement], list[HtmlElement]]
+Finder = Callable[[HtmlElement], Iterator[HtmlElement]]
 
 
 def _finder(tags: tuple[str, ...], test: Callable[[HtmlElement], bool], absolute: bool = True) -> Finder:
     """Elements of ``tags`` (all when empty) passing ``test``, in document order, as XPath gives
-    them: from the document's root (``//``), or below the element passed (``.//``)."""
-    def find(tree: HtmlElement) -> list[HtmlElement]:
+    them: from the document's root (``//``), or below the element passed (``.//``).  Lazy: the
+    byline search stops at the first element with a plausible text."""
+    def find(tree: HtmlElement) -> Iterator[HtmlElement]:
         top = tree.getroottree().getroot() if absolute else tree
-        found = [el for el in (top.iter(*tags) if tags else top.iter()) if test(el)]
-        return found if absolute or found[:1] != [top] else found[1:]
+        for el in top.iter(*tags) if tags else top.iter():
+            if (absolute or el is not top) and test(el):
+                yield el
     return find
 
 
@@ -45,12 +47,13 @@ def _has(attr: str, pattern: str) -> Callable[[HtmlElement], bool]:
 
 def _within(containers: Finder) -> Finder:
     """``containers//a[@href]``: links under any container, each once, in document order."""
-    def find(tree: HtmlElement) -> list[HtmlElement]:
-        found = set(containers(tree))
-        if not found:
-            return []
-        return [a for a in tree.getroottree().getroot().iter("a") if a.get("href") is not None
-                and any(anc in found for anc in a.iterancestors())]
+    def find(tree: HtmlElement) -> Iterator[HtmlElement]:
+        seen: set[HtmlElement] = set()
+        for box in containers(tree):  # document order; a box inside another adds no new link
+            for a in box.iterdescendants("a"):
+                if a.get("href") is not None and a not in seen:
+                    seen.add(a)
+                    yield a
     return find
 
 
@@ -125,7 +128,7 @@ def byline(tree: HtmlElement) -> str | None:
     """The author named in the page's byline markup (trafilatura's ``extract_author``).  Prunes
     ``tree`` in place where trafilatura prunes a copy, so it runs last."""
     for find in AUTHOR_DISCARD:
-        for el in find(tree):
+        for el in list(find(tree)):  # found first, then deleted: deleting would disturb the walk
             delete_element(el)
     found = _first_text(tree, AUTHOR_FINDERS, len_limit=120)
     return normalize_authors(None, found) if found else None

@@ -55,7 +55,27 @@ def cut_features(toks: list[Tok], a: int, m: int, pattern: str) -> list[str]:
     after = _word(toks[m + 2]) if m + 2 < len(toks) else "$"
     return ["bias", "w=" + w, "prev=" + prev, "next=" + nxt, "w_next=" + w + "|" + nxt, "w_prev=" + prev + "|" + w,
             "w_next2=" + w + "|" + nxt + "|" + after, "dist=" + _distance(m - a), "dist_w=" + _distance(m - a) + "|" + w,
-            "pat_w=" + pattern + "|" + w]
+            "pat_w=" + pattern + "|" + w, "c1_w=" + _word(toks[a]) + "|" + w, "rest_w=" + _distance(_rest(toks, m)) + "|" + w,
+            "pair_w=" + _pair(toks, m) + "|" + w]
+
+
+def _rest(toks: list[Tok], m: int) -> int:
+    """Tokens from ``m`` to the paragraph's next full stop, counted up to 16 (the last bucket of
+    ``_distance``: the scan stays short in a paragraph without one)."""
+    end = min(len(toks), m + 16)
+    return next((k for k in range(m, end) if toks[k].text in (".", "?", "!")), end) - m
+
+
+def _pair(toks: list[Tok], m: int) -> str:
+    """Does the same punctuation close a short aside after ``m`` ("X, the governor there, has")?"""
+    if toks[m].kind != "p":
+        return "-"
+    for k in range(m + 1, min(len(toks), m + 9)):
+        if toks[k].text == toks[m].text:
+            return "pair"
+        if toks[k].text in (".", "?", "!"):
+            break
+    return "nopair"
 
 
 def cut_positions(toks: list[Tok], cand: Cand) -> list[int]:

@@ -67,11 +67,12 @@ def _rest(toks: list[Tok], m: int) -> int:
 
 
 def _pair(toks: list[Tok], m: int) -> str:
-    """Does the same punctuation close a short aside after ``m`` ("X, the governor there, has")?"""
+    """Does a short aside after ``m`` close ("X, the governor there, has", "X (R-Fla.) said")?"""
     if toks[m].kind != "p":
         return "-"
+    closing = ")" if toks[m].text == "(" else toks[m].text
     for k in range(m + 1, min(len(toks), m + 9)):
-        if toks[k].text == toks[m].text:
+        if toks[k].text == closing:
             return "pair"
         if toks[k].text in (".", "?", "!"):
             break

@@ -68,15 +68,10 @@ def _html_parts(document: str | bytes, url, memory, site, with_metadata: bool,
     parts = assemble(mark_captions(verdicts))
     parts.captions = ex.facts.captions + [c for c in parts.captions if c not in ex.facts.captions]
     meta = dict(ex.metadata, language=ex.metadata.get("language") or ex.facts.language)
-    _add_tags(parts, meta)
-    return ex.facts.title or meta.get("title"), parts, meta, ex.page_chars
-
-
-def _add_tags(parts: Parts, meta: dict) -> None:
-    """The page's tags (meta tags, JSON-LD, tag links) after the ones the text gave."""
     for tag in (meta.get("tags") or []):
         if tag not in parts.tags:
             parts.tags.append(tag)
+    return ex.facts.title or meta.get("title"), parts, meta, ex.page_chars
 
 
 # A body under this share of the page's paragraph text, or this short, is checked against
@@ -92,16 +87,13 @@ def _strip_html(document: str | bytes, url, memory, site, with_metadata: bool = 
     """HTML path with the collapse guard: when our body is a small fraction of the page's text, the
     same rules run on trafilatura's output for the page as it came (no pruning, no rescue of ours
     to blame); that body wins if it is over three times longer.  No article at all: the fragment
-    fallback.  (The site memory is consulted once: the guard's pass runs without it, and without
-    a metadata pass of its own: the page's metadata does not depend on which body wins.)"""
+    fallback.  (The site memory is consulted once: the guard's pass runs without it.)"""
     title, parts, meta, page_chars = _html_parts(document, url, memory, site, with_metadata)
     body = _body_chars(parts)
     if body < _COLLAPSE_CHARS or body < _COLLAPSE_SHARE * page_chars:
-        alt_title, alt_parts, alt_meta, _ = _html_parts(document, url, None, None, False, prune=False)
-        if _body_chars(alt_parts) > 3 * body:
-            title, parts = alt_title or meta.get("title"), alt_parts
-            meta = {**meta, "language": meta.get("language") or alt_meta.get("language")}
-            _add_tags(parts, meta)
+        alt = _html_parts(document, url, None, None, with_metadata, prune=False)
+        if _body_chars(alt[1]) > 3 * body:
+            title, parts, meta, _ = alt
     if not parts.paragraphs:
         title, parts, meta = _strip_fragment(document, memory, site)
     return title, parts, meta
